@@ -1,0 +1,35 @@
+# make test: set up .venv and run the whole test suite.  make demo: set up and run the main job.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+.PHONY: test demo lint bench graphviz clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+graphviz:
+	@if command -v dot >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing graphviz (dot) with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	else \
+		echo "graphviz's 'dot' is missing: install it (sudo apt-get install graphviz / brew install graphviz / conda install graphviz)"; \
+	fi
+
+test: $(STAMP) graphviz
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider
+
+demo: $(STAMP) graphviz
+	$(VENV)/bin/gategrad demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) gategrad-out .pytest_cache

@@ -1,0 +1,63 @@
+"""gategrad's engine: gates with local derivatives, recorded as code runs, backpropagated.
+
+``Scalar`` (python floats) and ``Tensor`` (numpy arrays) share one engine.
+Note: this top-level package name clashes with the unrelated HIPS ``autograd`` package;
+do not install both into one environment.
+"""
+
+from .dtypes import get_default_dtype, set_default_dtype
+from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .factories import (
+    arange,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .function import Context, Function
+from .functions import (
+    abs,
+    exp,
+    log,
+    matmul,
+    maximum,
+    mean,
+    minimum,
+    pow,
+    relu,
+    reshape,
+    sigmoid,
+    sqrt,
+    sum,
+    tanh,
+    transpose,
+    where,
+)
+from .node import Node, RemovableHandle
+from .rng import manual_seed
+from .scalar import Scalar
+from .tensor import Tensor
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Context", "Function", "Node", "RemovableHandle", "Scalar", "Tensor",
+    "abs", "arange", "empty", "enable_grad", "exp", "eye", "from_numpy", "full", "full_like",
+    "get_default_dtype", "is_grad_enabled", "linspace", "log", "manual_seed", "matmul",
+    "maximum", "mean", "minimum", "no_grad", "ones", "ones_like", "pow", "rand", "rand_like",
+    "randint", "randn", "randn_like", "relu", "reshape", "set_default_dtype",
+    "set_grad_enabled", "sigmoid", "sqrt", "sum", "tanh", "tensor", "transpose", "where",
+    "zeros", "zeros_like",
+]

@@ -1,0 +1,283 @@
+"""The graph walk: grad mode, iterative topological order and backpropagation.
+
+Shared by every kind of node (Scalar and Tensor). Knows nothing of particular gates:
+a node is something with ``data``, ``grad``, ``requires_grad``, a gate ``_fn`` (None for a
+leaf) and its inputs in the slots ``_a``, ``_b`` and ``_rest`` (None for a unary gate, ``()`` for a
+binary one, the further inputs beyond that).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+SECOND_BACKWARD_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+class GradMode:
+    """Global switches read on the hot path (class attributes are the cheapest lookup)."""
+
+    enabled: bool = True
+    # True while a backward pass runs with create_graph=True: gates then see graph nodes
+    # instead of raw arrays, so their backward formulas are recorded (higher order for free).
+    create_graph: bool = False
+
+
+class _GradModeContext:
+    """Base of no_grad / enable_grad / set_grad_enabled: a context manager and a decorator."""
+
+    mode: bool = True
+
+    def __enter__(self) -> None:
+        self._previous = GradMode.enabled
+        GradMode.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        GradMode.enabled = self._previous
+
+    def __call__(self, func: Callable) -> Callable:
+        mode = self.mode
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradModeContext):
+    """Context manager / decorator: operations inside record no graph."""
+
+    mode = False
+
+
+class enable_grad(_GradModeContext):
+    """Context manager / decorator: turn recording back on inside a ``no_grad`` block."""
+
+    mode = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """``set_grad_enabled(False)`` works as a function call, a context manager and a decorator."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self._previous = GradMode.enabled
+        GradMode.enabled = self.mode
+
+    def __enter__(self) -> None:
+        pass
+
+
+def is_grad_enabled() -> bool:
+    return GradMode.enabled
+
+
+def parents(node: Any) -> tuple:
+    """The input nodes of ``node``'s gate, in argument order (None for constant arguments)."""
+    if node._fn is None:
+        return ()
+    rest = node._rest  # None for a unary gate, () for a binary one, a tuple beyond that
+    if rest is None:
+        return (node._a,)
+    return (node._a, node._b) + rest if rest else (node._a, node._b)
+
+
+def topological_order(roots: list) -> list:
+    """Nodes reachable from ``roots`` through inputs that require grad, outputs first.
+
+    Iterative depth-first search (no recursion), so a million-gate chain is fine.
+    """
+    order: list = []
+    seen: set = set()
+    stack = [(root, False) for root in roots]
+    push, pop, mark = stack.append, stack.pop, seen.add
+    while stack:
+        node, expanded = pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        mark(node)
+        push((node, True))
+        if node._fn is None:
+            continue
+        p = node._a
+        if p is not None and p.requires_grad and p not in seen:
+            push((p, False))
+        p = node._b
+        if p is not None and p.requires_grad and p not in seen:
+            push((p, False))
+        if node._rest:
+            for p in node._rest:
+                if p is not None and p.requires_grad and p not in seen:
+                    push((p, False))
+    order.reverse()
+    return order
+
+
+def sum_to_shape(grad: Any, node: Any, fn: Any, index: int) -> Any:
+    """Undo broadcasting: sum ``grad`` back to the shape of ``node`` and cast to its dtype.
+
+    The one place where broadcasting is undone; works on raw arrays and on graph nodes.
+    """
+    shape = node.data.shape
+    gshape = grad.shape
+    if gshape != shape:
+        lead = len(gshape) - len(shape)
+        if lead < 0:
+            raise _bad_gradient(fn, index, gshape, shape)
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
+        )
+        for i, n in enumerate(shape):
+            if n != 1 and gshape[lead + i] != n:
+                raise _bad_gradient(fn, index, gshape, shape)
+        if axes:
+            grad = grad.sum(axis=axes, keepdims=True)
+        if lead:
+            grad = grad.reshape(shape)
+    dtype = node.data.dtype
+    if grad.dtype != dtype:
+        grad = grad.astype(dtype)
+    return grad
+
+
+def _bad_gradient(fn: Any, index: int, got: tuple, expected: tuple) -> RuntimeError:
+    return RuntimeError(
+        f"Function {fn.__name__}Backward returned an invalid gradient at index {index} - "
+        f"got {list(got)} but expected shape compatible with {list(expected)}"
+    )
+
+
+def run_backward(
+    roots: list,
+    seeds: list,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    capture: list | None = None,
+) -> list | None:
+    """Backpropagate ``seeds`` from ``roots`` through the graph, gate by gate.
+
+    Without ``capture`` the gradients accumulate into ``.grad`` of leaves (and of nodes that
+    retain grads). With ``capture`` (a list of nodes) nothing is accumulated; the gradients
+    with respect to those nodes are returned (None where no gradient arrives).
+
+    Gradients in flight live in a dict keyed by node. A gradient is *borrowed* when a gate
+    passed its upstream array through unchanged (the add gate does) or returned a view of it;
+    such an array is copied before it becomes some tensor's ``.grad``, so that no two tensors
+    share a gradient buffer.
+    """
+    order = topological_order(roots)
+    raw = not create_graph
+    grads: dict = {}
+    borrowed: set = set(roots)
+    for root, seed in zip(roots, seeds):
+        grads[root] = grads[root] + seed if root in grads else seed
+    captured = None if capture is None else {node: None for node in capture}
+    pop = grads.pop
+    previous_mode = GradMode.enabled, GradMode.create_graph
+    GradMode.enabled = GradMode.create_graph = create_graph
+    try:
+        for node in order:
+            grad = pop(node, None)
+            if grad is None:
+                continue
+            if node._hooks is not None:
+                grad = node._run_hooks(grad, raw)
+            fn = node._fn
+            if captured is not None:
+                if node in captured:
+                    captured[node] = _owned(grad, node in borrowed, raw)
+            elif fn is None or node._retain or node._retains_all_grads:
+                if raw and not node._is_array:
+                    node.grad += grad
+                else:
+                    node._accumulate_grad(_owned(grad, node in borrowed, raw), raw)
+            if fn is None:
+                continue
+            # one chain-rule step: downstream gradients = fn.backward(upstream gradient)
+            ctx = node._ctx
+            if ctx is None:
+                results = fn.backward(node, grad)
+                if not retain_graph:
+                    node._saved = RELEASED
+            else:
+                ctx._node = node
+                try:
+                    results = fn.backward(ctx, grad)
+                finally:
+                    ctx._node = None
+                if not retain_graph:
+                    ctx._saved = RELEASED
+            if results.__class__ is not tuple:
+                results = (results,)
+            rest = node._rest
+            if rest is None:
+                inputs = (node._a,)
+            elif rest:
+                inputs = (node._a, node._b) + rest
+            else:
+                inputs = (node._a, node._b)
+            if len(results) != len(inputs):
+                raise RuntimeError(
+                    f"function {fn.__name__}Backward returned an incorrect number of "
+                    f"gradients (expected {len(inputs)}, got {len(results)})"
+                )
+            previous = None
+            index = 0
+            for parent, result in zip(inputs, results):
+                if parent is not None and result is not None and parent.requires_grad:
+                    if parent._is_array:
+                        shared = result is grad or result is previous or _is_view(result)
+                        result = sum_to_shape(result, parent, fn, index)
+                        previous = result
+                        if parent in grads:
+                            grads[parent] = grads[parent] + result
+                            borrowed.discard(parent)
+                        else:
+                            grads[parent] = result
+                            if shared:
+                                borrowed.add(parent)
+                    elif parent in grads:
+                        grads[parent] = grads[parent] + result
+                    else:
+                        grads[parent] = result
+                index += 1
+    finally:
+        GradMode.enabled, GradMode.create_graph = previous_mode
+    if captured is None:
+        return None
+    return [captured[node] for node in capture]
+
+
+def _owned(grad: Any, borrowed: bool, raw: bool) -> Any:
+    """``grad`` as a buffer no other tensor shares (copied when it was borrowed)."""
+    if raw and borrowed and isinstance(grad, np.ndarray):
+        return grad.copy()
+    return grad
+
+
+def _is_view(value: Any) -> bool:
+    return getattr(value, "base", None) is not None
+
+
+class _Released:
+    """Marker for saved values freed after a backward pass without retain_graph."""
+
+    def __repr__(self) -> str:
+        return "<released>"
+
+
+RELEASED = _Released()

@@ -1,0 +1,192 @@
+"""Function (a gate) and its Context.
+
+A gate is a class with a static ``forward(ctx, *inputs)`` and ``backward(ctx, grad)``:
+
+* ``forward`` receives the raw values of its inputs (numpy arrays for Tensors, floats for
+  Scalars; other arguments as given) and returns the raw output.
+* ``backward`` receives the upstream gradient and returns one gradient per forward argument
+  (``None`` where there is none). It is written with numpy operators and functions, so that the
+  same formula runs on raw arrays (fast, the usual case) and, when ``create_graph=True``, on graph
+  nodes that record it (Tensor and Scalar implement numpy's dispatch protocols) - higher-order
+  derivatives come for free.
+
+Inside backward, ``ctx.inputs`` and ``ctx.output`` give the forward inputs and output, and
+``ctx.saved_tensors`` what forward saved with ``ctx.save_for_backward``: raw values normally,
+the graph nodes themselves under ``create_graph=True``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .engine import RELEASED, SECOND_BACKWARD_MESSAGE, GradMode
+
+
+class ContextProtocol:
+    """What a gate's ``ctx`` offers; shared by Context and by Scalar (its own context)."""
+
+    __slots__ = ()
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep ``values`` (raw arrays) for backward."""
+        self._saved = values
+
+    @property
+    def saved_tensors(self) -> tuple:
+        saved = self._saved
+        if saved is RELEASED:
+            raise RuntimeError(SECOND_BACKWARD_MESSAGE)
+        if saved is None:
+            return ()
+        if not GradMode.create_graph:
+            return saved
+        node = self._graph_node()
+        inputs = self._node_inputs(node)
+        return tuple(_as_graph_value(value, node, inputs) for value in saved)
+
+    @property
+    def inputs(self) -> tuple:
+        """The forward arguments: raw values, or graph nodes under ``create_graph``."""
+        if self._saved is RELEASED:
+            raise RuntimeError(SECOND_BACKWARD_MESSAGE)
+        node = self._graph_node()
+        if GradMode.create_graph:
+            return self._node_inputs(node)
+        return self._raw_inputs(node)
+
+    @property
+    def output(self) -> Any:
+        """The forward output: raw value, or the graph node under ``create_graph``."""
+        if self._saved is RELEASED:
+            raise RuntimeError(SECOND_BACKWARD_MESSAGE)
+        node = self._graph_node()
+        return node if GradMode.create_graph else node.data
+
+    @property
+    def needs_input_grad(self) -> tuple:
+        from .engine import parents
+
+        return tuple(p is not None and p.requires_grad for p in parents(self._graph_node()))
+
+
+def _as_graph_value(value: Any, node: Any, inputs: tuple) -> Any:
+    """Map a saved raw array back to the graph node it came from (input or output)."""
+    for item in inputs:
+        if isinstance(item, Node) and item.data is value:
+            return item
+    if node.data is value:
+        return node
+    return value
+
+
+class Context(ContextProtocol):
+    """The ``ctx`` of a Tensor gate: saved values plus any attributes forward sets."""
+
+    __slots__ = ("_saved", "_args", "_node", "__dict__")
+
+    def __init__(self, args: tuple = ()) -> None:
+        self._saved = None
+        self._args = args
+        self._node = None
+
+    def _graph_node(self) -> Any:
+        if self._node is None:
+            raise RuntimeError("ctx.inputs / ctx.output are only available inside backward")
+        return self._node
+
+    def _raw_inputs(self, node: Any) -> tuple:
+        return self._args
+
+    def _node_inputs(self, node: Any) -> tuple:
+        from .engine import parents
+
+        return tuple(
+            raw if p is None else p for p, raw in zip(parents(node), self._args)
+        )
+
+
+class Function:
+    """A gate: subclass it with static ``forward(ctx, ...)`` and ``backward(ctx, grad)``.
+
+    ``name`` is used in error messages and graph pictures, ``symbol`` in lecture-style
+    pictures (``+``, ``*``, ``max``, ...).
+    """
+
+    name: str = ""
+    symbol: str = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__:
+            cls.name = cls.__name__.lower()
+        if "symbol" not in cls.__dict__:
+            cls.symbol = cls.name
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any) -> Any:
+        raise NotImplementedError("a Function must implement forward(ctx, *inputs)")
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        raise NotImplementedError("a Function must implement backward(ctx, grad)")
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        """Run the gate on ``args``; record it when grad mode is on and an input requires grad.
+
+        With no graph node among ``args`` this is just ``forward`` on raw values, so backward
+        formulas may call other gates' ``apply`` whether they run raw or on graph nodes.
+        """
+        kind = None
+        requires_grad = False
+        for arg in args:
+            if isinstance(arg, Node):
+                if kind is None:
+                    kind = arg._kind
+                elif arg._kind is not kind:
+                    raise TypeError(
+                        f"{cls.name}: cannot mix {kind.__name__} and {arg._kind.__name__} inputs"
+                    )
+                requires_grad = requires_grad or arg.requires_grad
+        if kind is None:
+            return cls.forward(Context(args), *args)
+        raw = tuple(arg.data if isinstance(arg, Node) else arg for arg in args)
+        ctx = Context(raw)
+        record = requires_grad and GradMode.enabled
+        out = kind.__new__(kind)
+        if record:
+            _link(out, args)
+            ctx._node = out
+        try:
+            data = cls.forward(ctx, *raw)
+        except (ValueError, TypeError) as error:
+            if str(error).startswith(f"{cls.name}:"):
+                raise
+            kind_of_error = TypeError if isinstance(error, TypeError) else ValueError
+            raise kind_of_error(f"{cls.name}: {error} (inputs: {_describe(raw)})") from error
+        finally:
+            ctx._node = None
+        out._init_output(data, cls if record else None, ctx if record else None)
+        return out
+
+
+def _link(out: Any, args: tuple) -> None:
+    """Store the gate's inputs in ``out``: two slots plus an overflow tuple."""
+    nodes = tuple(arg if isinstance(arg, Node) else None for arg in args)
+    out._a = nodes[0]
+    out._b = nodes[1] if len(nodes) > 1 else None
+    out._rest = nodes[2:] if len(nodes) > 1 else None
+
+
+def _describe(raw: tuple) -> str:
+    parts = []
+    for value in raw:
+        shape = getattr(value, "shape", None)
+        if shape is not None:
+            parts.append(f"shape {tuple(shape)} {getattr(value, 'dtype', '')}".strip())
+        else:
+            parts.append(repr(value))
+    return ", ".join(parts)
+
+
+from .node import Node  # noqa: E402  (Node's module imports this one)

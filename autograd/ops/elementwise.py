@@ -1,0 +1,288 @@
+"""Elementwise gates, shared by Scalar and Tensor.
+
+Backward formulas use operators and numpy functions only, so they run on floats, on arrays,
+and (under ``create_graph=True``) on graph nodes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..numpy_dispatch import register_function, register_ufunc
+
+
+def _value(x: Any) -> Any:
+    return getattr(x, "data", x)
+
+
+class Add(Function):
+    """out = a + b.  The add gate distributes: da = g, db = g."""
+
+    symbol = "+"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a + b
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        return grad, grad
+
+
+class Sub(Function):
+    """out = a - b.  da = g, db = -g."""
+
+    symbol = "-"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a - b
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        return grad, -grad
+
+
+class Mul(Function):
+    """out = a * b.  The mul gate swaps its inputs: da = g * b, db = g * a."""
+
+    symbol = "*"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a * b
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        a, b = ctx.inputs
+        return grad * b, grad * a
+
+
+class Div(Function):
+    """out = a / b.  da = g / b, db = -g * a / b**2 = -g * out / b."""
+
+    symbol = "/"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a / b
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        _, b = ctx.inputs
+        da = grad / b
+        return da, -da * ctx.output
+
+
+class Neg(Function):
+    """out = -a.  da = -g."""
+
+    symbol = "-x"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return -a
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return -grad
+
+
+class Pow(Function):
+    """out = a ** b.  da = g * b * a**(b-1) (0 where b == 0), db = g * out * ln(a) (0 at a == 0)."""
+
+    symbol = "**"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a**b
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        a, b = ctx.inputs
+        needs_a, needs_b = ctx.needs_input_grad
+        da = db = None
+        if needs_a:
+            if np.ndim(_value(b)) == 0 and _value(b) == 0:
+                da = grad * 0
+            else:
+                da = grad * (b * a ** (b - 1))
+        if needs_b:
+            base_is_zero = _value(a) == 0
+            safe_log = np.log(np.where(base_is_zero, 1, a)) if np.any(base_is_zero) else np.log(a)
+            db = grad * (ctx.output * safe_log)
+        return da, db
+
+
+class Exp(Function):
+    """out = e**a.  da = g * out."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return np.exp(a)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return grad * ctx.output
+
+
+class Log(Function):
+    """out = ln(a).  da = g / a."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return np.log(a)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (a,) = ctx.inputs
+        return grad / a
+
+
+class Sqrt(Function):
+    """out = sqrt(a).  da = g / (2 * out)."""
+
+    symbol = "sqrt"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return np.sqrt(a)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return grad / (2 * ctx.output)
+
+
+class Tanh(Function):
+    """out = tanh(a).  da = g * (1 - out**2)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return np.tanh(a)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        out = ctx.output
+        return grad * (1 - out * out)
+
+
+class Sigmoid(Function):
+    """out = 1 / (1 + e**-a), computed without overflow.  da = g * out * (1 - out)."""
+
+    symbol = "σ"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        e = np.exp(-np.abs(a))
+        return np.where(np.asarray(a) >= 0, 1 / (1 + e), e / (1 + e))
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        out = ctx.output
+        return grad * (out * (1 - out))
+
+
+class Relu(Function):
+    """out = max(a, 0).  da = g where a > 0, else 0 (also at a == 0, as in PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return np.maximum(a, 0)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (a,) = ctx.inputs
+        return grad * (_value(a) > 0)
+
+
+class Abs(Function):
+    """out = |a|.  da = g * sign(a) (0 at a == 0, as in PyTorch)."""
+
+    symbol = "|x|"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return abs(a)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (a,) = ctx.inputs
+        return grad * np.sign(_value(a))
+
+
+class Maximum(Function):
+    """out = max(a, b).  The max gate routes: g goes to the larger input; ties split it evenly."""
+
+    symbol = "max"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return np.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        a, b = (_value(x) for x in ctx.inputs)
+        share = (a > b) + (a == b) * 0.5
+        return grad * share, grad * (1 - share)
+
+
+class Minimum(Function):
+    """out = min(a, b).  The min gate routes: g goes to the smaller input; ties split it evenly."""
+
+    symbol = "min"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        a, b = (_value(x) for x in ctx.inputs)
+        share = (a < b) + (a == b) * 0.5
+        return grad * share, grad * (1 - share)
+
+
+class Where(Function):
+    """out = a where cond else b.  da = g where cond (else 0), db = g where not cond."""
+
+    symbol = "where"
+
+    @staticmethod
+    def forward(ctx: Any, cond: Any, a: Any, b: Any) -> Any:
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        cond = _value(ctx.inputs[0])
+        needs = ctx.needs_input_grad
+        da = np.where(cond, grad, 0) if needs[1] else None
+        db = np.where(cond, 0, grad) if needs[2] else None
+        return None, da, db
+
+
+def where(cond: Any, a: Any, b: Any) -> Any:
+    """Elementwise selection ``a if cond else b`` (differentiable in a and b)."""
+    return Where.apply(cond, a, b)
+
+
+register_function(np.where, where)
+
+for _ufunc, _gate in (
+    (np.add, Add),
+    (np.subtract, Sub),
+    (np.multiply, Mul),
+    (np.true_divide, Div),
+    (np.negative, Neg),
+    (np.power, Pow),
+    (np.exp, Exp),
+    (np.log, Log),
+    (np.sqrt, Sqrt),
+    (np.tanh, Tanh),
+    (np.absolute, Abs),
+    (np.maximum, Maximum),
+    (np.minimum, Minimum),
+):
+    register_ufunc(_ufunc, _gate.apply)

@@ -1,0 +1,1 @@
+"""gategrad.nn: modules, layers, losses and initialisation on the autograd engine."""

@@ -1,0 +1,1 @@
+"""gategrad.optim: optimizers and learning-rate schedules on the autograd engine."""
