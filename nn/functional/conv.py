@@ -1,0 +1,345 @@
+"""Convolution gates: im2col feeding one matmul, and its adjoint (col2im) for the way back.
+
+Three gates close under differentiation, so every order of derivative is exact:
+
+* ``Conv``            y  = conv(x, w) + b            (im2col, one matmul per group)
+* ``ConvTranspose``   x' = conv_transpose(z, w) + b  (matmul, col2im: the adjoint of conv in x)
+* ``ConvWeightGrad``  dw = conv_weight_grad(x, g)    (the adjoint of conv in w)
+
+Backward of ``Conv``: dx = conv_transpose(g, w), dw = conv_weight_grad(x, g), db = sum(g).
+Backward of ``ConvTranspose``: dz = conv(g, w), dw = conv_weight_grad(g, z), db = sum(g).
+Backward of ``ConvWeightGrad`` (upstream U, shaped like w): dx = conv_transpose(g, U),
+dg = conv(x, U). ``ConvTranspose2d`` layers are the same ``ConvTranspose`` gate.
+
+Weight layout as in PyTorch: (out_channels, in_channels / groups, *kernel) for conv, and
+(in_channels, out_channels / groups, *kernel) for conv_transpose (the adjoint's view of the
+same tensor). Memory layout of im2col columns: (channel, kernel offset, batch, output pixel),
+so that each group is one contiguous block feeding one matmul.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd import Function, Tensor
+from autograd.node import Node
+
+from ._windows import (
+    Geometry,
+    crop,
+    ntuple,
+    offset_regions,
+    output_shape,
+    pad,
+    padded_shape,
+    windows,
+)
+
+# ---- raw-array building blocks -------------------------------------------------------------
+
+
+def im2col(x: np.ndarray, kernel: tuple, geometry: Geometry, groups: int) -> np.ndarray:
+    """Columns of ``x`` (N, C, *S) as one array (groups, C/groups * prod(kernel), N * P):
+    every window, for every output position, laid out for a single matmul per group."""
+    n, c = x.shape[:2]
+    nd = len(kernel)
+    out = output_shape(x.shape[2:], kernel, geometry)
+    view = windows(pad(x, geometry.padding), kernel, geometry, out)  # (N, C, *out, *K)
+    order = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
+    cols = np.ascontiguousarray(view.transpose(order))  # (C, *K, N, *out)
+    return cols.reshape(groups, (c // groups) * math.prod(kernel), n * math.prod(out))
+
+
+def col2im(cols: np.ndarray, batch: int, spatial: tuple, kernel: tuple,
+           geometry: Geometry, out: tuple) -> np.ndarray:
+    """Adjoint of ``im2col``: scatter-add columns (C, *K, N, *out) back into (N, C, *spatial).
+    One strided add per kernel offset."""
+    channels = cols.shape[0]
+    target = np.zeros((channels, batch) + padded_shape(spatial, geometry.padding), cols.dtype)
+    for offset, slices in offset_regions(kernel, geometry, out):
+        target[(slice(None), slice(None)) + slices] += cols[(slice(None),) + offset]
+    return np.moveaxis(crop(target, geometry.padding, spatial), 0, 1)
+
+
+def _group_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per-group matrix product of (G, m, k) and (G, k, n); one plain matmul when G == 1."""
+    if a.shape[0] == 1:
+        return (a[0] @ b[0])[None]
+    return a @ b
+
+
+def _by_group(y: np.ndarray, groups: int) -> np.ndarray:
+    """(N, C, *spatial) as (groups, C/groups, N * prod(spatial)) (channels first)."""
+    channels = y.shape[1]
+    return np.moveaxis(y, 1, 0).reshape(groups, channels // groups, -1)
+
+
+def _spatial_axes(ndim: int) -> tuple:
+    return (0,) + tuple(range(2, ndim))
+
+
+# ---- gates ---------------------------------------------------------------------------------
+
+
+class Conv(Function):
+    """y[n, o] = sum_{c, k} w[o, c, k] * x_pad[n, c, p*stride + k*dilation] + b[o].
+
+    dx = conv_transpose(g, w), dw = conv_weight_grad(x, g), db = g summed over batch and space.
+    """
+
+    name = "conv"
+    symbol = "conv"
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, w: Any, b: Any, geometry: Geometry, groups: int) -> Any:
+        kernel = w.shape[2:]
+        out = output_shape(x.shape[2:], kernel, geometry)
+        cols = im2col(x, kernel, geometry, groups)
+        ctx.save_for_backward(cols)
+        ctx.spatial = x.shape[2:]
+        y = _group_matmul(w.reshape(groups, w.shape[0] // groups, -1), cols)
+        y = y.reshape((w.shape[0], x.shape[0]) + out)
+        if b is not None:
+            y += b.reshape((-1,) + (1,) * (len(out) + 1))
+        return np.moveaxis(y, 0, 1)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        x, w, b, geometry, groups = ctx.inputs
+        (cols,) = ctx.saved_tensors
+        needs_x, needs_w, needs_b = ctx.needs_input_grad[:3]
+        dx = ConvTranspose.apply(grad, w, None, geometry, groups, ctx.spatial) if needs_x else None
+        dw = ConvWeightGrad.apply(x, grad, geometry, groups, w.shape[2:], cols) if needs_w else None
+        db = grad.sum(axis=_spatial_axes(grad.ndim)) if needs_b else None
+        return dx, dw, db, None, None
+
+
+class ConvTranspose(Function):
+    """x' = conv_transpose(z, w) + b: the adjoint of conv in its input, into ``spatial``.
+
+    dz = conv(g, w), dw = conv_weight_grad(g, z), db = g summed over batch and space.
+    """
+
+    name = "conv_transpose"
+    symbol = "convT"
+
+    @staticmethod
+    def forward(ctx: Any, z: Any, w: Any, b: Any, geometry: Geometry, groups: int,
+                spatial: tuple) -> Any:
+        kernel = w.shape[2:]
+        out = z.shape[2:]
+        if output_shape(spatial, kernel, geometry) != tuple(out):
+            raise ValueError(
+                f"conv_transpose: an output of spatial size {tuple(spatial)} does not match an "
+                f"input of spatial size {tuple(out)} for kernel {tuple(kernel)} and {geometry}"
+            )
+        channels = w.shape[1] * groups
+        per_group = w.reshape(groups, w.shape[0] // groups, -1)
+        cols = _group_matmul(per_group.transpose(0, 2, 1), _by_group(z, groups))
+        cols = cols.reshape((channels,) + tuple(kernel) + (z.shape[0],) + tuple(out))
+        y = col2im(cols, z.shape[0], tuple(spatial), kernel, geometry, out)
+        if b is not None:
+            y += b.reshape((-1,) + (1,) * len(out))
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        z, w, b, geometry, groups, _ = ctx.inputs
+        needs_z, needs_w, needs_b = ctx.needs_input_grad[:3]
+        dz = Conv.apply(grad, w, None, geometry, groups) if needs_z else None
+        dw = ConvWeightGrad.apply(grad, z, geometry, groups, w.shape[2:], None) if needs_w else None
+        db = grad.sum(axis=_spatial_axes(grad.ndim)) if needs_b else None
+        return dz, dw, db, None, None, None
+
+
+class ConvWeightGrad(Function):
+    """dw[o, c, k] = sum_{n, p} g[n, o, p] * x_pad[n, c, p*stride + k*dilation] (adjoint of conv
+    in w). ``cols`` optionally passes im2col(x) already computed by the forward pass.
+
+    With upstream U (shaped like w): dx = conv_transpose(g, U), dg = conv(x, U).
+    """
+
+    name = "conv_weight_grad"
+    symbol = "convW"
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, g: Any, geometry: Geometry, groups: int, kernel: tuple,
+                cols: Any) -> Any:
+        if cols is None:
+            cols = im2col(x, kernel, geometry, groups)
+        dw = _group_matmul(_by_group(g, groups), cols.transpose(0, 2, 1))
+        return dw.reshape((g.shape[1], x.shape[1] // groups) + tuple(kernel))
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        x, g, geometry, groups, _, _ = ctx.inputs
+        needs_x, needs_g = ctx.needs_input_grad[:2]
+        dx = ConvTranspose.apply(g, grad, None, geometry, groups, x.shape[2:]) if needs_x else None
+        dg = Conv.apply(x, grad, None, geometry, groups) if needs_g else None
+        return dx, dg, None, None, None, None
+
+
+# ---- functional API ------------------------------------------------------------------------
+
+_DIM_NAMES = {1: "L", 2: "H, W", 3: "D, H, W"}
+
+
+def _as_tensor(value: Any) -> Any:
+    if value is None or isinstance(value, Node):
+        return value
+    return Tensor._from_raw(np.asarray(value))
+
+
+def check_input(x: Any, nd: int, op: str) -> None:
+    """Raise a clear error unless ``x`` is (N, C, *spatial) with ``nd`` spatial dims."""
+    if x.ndim != nd + 2:
+        raise ValueError(
+            f"{op}: expected a {nd + 2}-D input of shape (N, C, {_DIM_NAMES[nd]}), got a "
+            f"{x.ndim}-D input of shape {tuple(x.shape)}"
+            + (" (for a single sample add a batch dim: x[None])" if x.ndim == nd + 1 else "")
+        )
+
+
+def conv_padding(padding: Any, kernel: tuple, dilation: tuple, stride: tuple, op: str) -> tuple:
+    """((lo, hi), ...) from an int, a tuple, "valid" or "same" (extra padding goes high)."""
+    nd = len(kernel)
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * nd
+        if padding == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError(f"{op}: padding='same' is not supported for strided convolutions")
+            totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+            return tuple((t // 2, t - t // 2) for t in totals)
+        raise ValueError(f"{op}: padding must be an int, a tuple, 'valid' or 'same', got {padding!r}")
+    values = ntuple(padding, nd, "padding", op)
+    if any(p < 0 for p in values):
+        raise ValueError(f"{op}: negative padding is not supported, got {padding!r}")
+    return tuple((p, p) for p in values)
+
+
+def _conv(x: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilation: Any, groups: int,
+          nd: int, op: str) -> Tensor:
+    x, weight, bias = _as_tensor(x), _as_tensor(weight), _as_tensor(bias)
+    check_input(x, nd, op)
+    if weight.ndim != nd + 2:
+        raise ValueError(
+            f"{op}: expected a {nd + 2}-D weight (out_channels, in_channels/groups, kernel...), "
+            f"got shape {tuple(weight.shape)}"
+        )
+    out_channels, per_group = weight.shape[:2]
+    if groups < 1 or out_channels % groups:
+        raise ValueError(
+            f"{op}: out_channels {out_channels} (weight shape {tuple(weight.shape)}) must be "
+            f"divisible by groups={groups}"
+        )
+    if x.shape[1] != per_group * groups:
+        raise ValueError(
+            f"{op}: expected input with {per_group * groups} channels (weight of shape "
+            f"{tuple(weight.shape)}, groups={groups}), got {x.shape[1]} channels in an input of "
+            f"shape {tuple(x.shape)}"
+        )
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise ValueError(
+            f"{op}: expected a bias of shape ({out_channels},), got {tuple(bias.shape)}"
+        )
+    kernel = tuple(weight.shape[2:])
+    stride = ntuple(stride, nd, "stride", op)
+    dilation = ntuple(dilation, nd, "dilation", op)
+    if any(s < 1 for s in stride) or any(d < 1 for d in dilation):
+        raise ValueError(f"{op}: stride and dilation must be positive, got {stride}, {dilation}")
+    geometry = Geometry(stride, conv_padding(padding, kernel, dilation, stride, op), dilation)
+    out = output_shape(tuple(x.shape[2:]), kernel, geometry)
+    if any(n < 1 for n in out):
+        raise ValueError(
+            f"{op}: input of shape {tuple(x.shape)} (padding {padding}) is smaller than the "
+            f"kernel {kernel} with dilation {dilation}: the output size would be {out}"
+        )
+    return Conv.apply(x, weight, bias, geometry, groups)
+
+
+def conv1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """1-D convolution (cross-correlation) of (N, C, L) with weight (O, C/groups, k)."""
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D convolution (cross-correlation) of (N, C, H, W) with weight (O, C/groups, kh, kw)."""
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """3-D convolution of (N, C, D, H, W) with weight (O, C/groups, kd, kh, kw)."""
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
+def _conv_transpose(x: Any, weight: Any, bias: Any, stride: Any, padding: Any,
+                    output_padding: Any, groups: int, dilation: Any, output_size: Any,
+                    nd: int, op: str) -> Tensor:
+    x, weight, bias = _as_tensor(x), _as_tensor(weight), _as_tensor(bias)
+    check_input(x, nd, op)
+    if weight.ndim != nd + 2:
+        raise ValueError(
+            f"{op}: expected a {nd + 2}-D weight (in_channels, out_channels/groups, kernel...), "
+            f"got shape {tuple(weight.shape)}"
+        )
+    if x.shape[1] != weight.shape[0] or weight.shape[0] % groups:
+        raise ValueError(
+            f"{op}: expected input with {weight.shape[0]} channels (weight of shape "
+            f"{tuple(weight.shape)}, groups={groups}), got {x.shape[1]} channels in an input of "
+            f"shape {tuple(x.shape)}"
+        )
+    out_channels = weight.shape[1] * groups
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise ValueError(f"{op}: expected a bias of shape ({out_channels},), got {bias.shape}")
+    kernel = tuple(weight.shape[2:])
+    stride = ntuple(stride, nd, "stride", op)
+    dilation = ntuple(dilation, nd, "dilation", op)
+    pads = ntuple(padding, nd, "padding", op)
+    extra = ntuple(output_padding, nd, "output_padding", op)
+    if any(e >= max(s, d) for e, s, d in zip(extra, stride, dilation)):
+        raise ValueError(
+            f"{op}: output_padding {extra} must be smaller than either stride {stride} or "
+            f"dilation {dilation}"
+        )
+    base = tuple(
+        (n - 1) * s - 2 * p + d * (k - 1) + 1
+        for n, s, p, d, k in zip(x.shape[2:], stride, pads, dilation, kernel)
+    )
+    if output_size is not None:
+        wanted = tuple(int(n) for n in tuple(output_size)[-nd:])
+        if any(not b <= w < b + s for b, w, s in zip(base, wanted, stride)):
+            raise ValueError(
+                f"{op}: requested output size {wanted} is not reachable; valid sizes lie in "
+                f"[{base}, {tuple(b + s - 1 for b, s in zip(base, stride))}]"
+            )
+        spatial = wanted
+    else:
+        spatial = tuple(b + e for b, e in zip(base, extra))
+    if any(n < 1 for n in spatial):
+        raise ValueError(f"{op}: the output size {spatial} would not be positive")
+    geometry = Geometry(stride, tuple((p, p) for p in pads), dilation)
+    return ConvTranspose.apply(x, weight, bias, geometry, groups, spatial)
+
+
+def conv_transpose1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1,
+                     dilation: Any = 1, output_size: Any = None) -> Tensor:
+    """Transposed 1-D convolution (the gradient of conv1d with respect to its input)."""
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                           dilation, output_size, 1, "conv_transpose1d")
+
+
+def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1,
+                     dilation: Any = 1, output_size: Any = None) -> Tensor:
+    """Transposed 2-D convolution (the gradient of conv2d with respect to its input);
+    weight (in_channels, out_channels/groups, kh, kw)."""
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                           dilation, output_size, 2, "conv_transpose2d")

@@ -1,0 +1,344 @@
+"""Pooling gates (1-D and 2-D, any kernel/stride/padding/dilation), built on kernel offsets.
+
+Max pooling remembers, for each output, which kernel offset held the maximum (the first one on
+ties, as PyTorch), and two gates move values along those routes:
+
+* ``PoolGather``  out = x_pad at the routed offset of each window (max pooling's value)
+* ``PoolScatter`` dx  = g placed back at the routed positions (max pooling's gradient)
+
+Each is the other's backward ("the max gate routes"). Average pooling is the same pair with
+fixed equal weights: ``AvgPool`` sums each window and divides, ``AvgPoolAdjoint`` spreads
+g / divisor back over each window. Adaptive average pooling and global pooling are matmuls
+with fixed averaging matrices, or means.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd import Function, Tensor
+
+from ._windows import Geometry, crop, ntuple, offset_regions, output_shape, pad, padded_shape
+from .conv import _as_tensor, check_input
+from .sampling import along_spatial
+
+# ---- gates ---------------------------------------------------------------------------------
+
+
+def max_routes(x: np.ndarray, kernel: tuple, geometry: Geometry) -> tuple:
+    """(max of each window, index of the kernel offset holding it; the first one on ties)."""
+    out = output_shape(x.shape[2:], kernel, geometry)
+    xp = pad(x, geometry.padding, -np.inf)
+    lead = _lead(x.ndim - len(kernel))
+    regions = offset_regions(kernel, geometry, out)
+    best = xp[lead + regions[0][1]].copy()
+    route = np.zeros(best.shape, np.int32 if len(regions) > 127 else np.int8)
+    for index, (_, slices) in enumerate(regions[1:], start=1):
+        candidate = xp[lead + slices]
+        better = candidate > best
+        np.copyto(best, candidate, where=better)
+        route[better] = index
+    return best, route
+
+
+def _lead(nd_extra: int) -> tuple:
+    return (slice(None),) * nd_extra
+
+
+class MaxPool(Function):
+    """out = max over each window of x (padding counts as -inf).  dx = g routed to the argmax."""
+
+    name = "max_pool"
+    symbol = "maxpool"
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, kernel: tuple, geometry: Geometry) -> Any:
+        best, route = max_routes(x, kernel, geometry)
+        ctx.save_for_backward(route)
+        ctx.shape = x.shape
+        return best
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        _, kernel, geometry = ctx.inputs
+        (route,) = ctx.saved_tensors
+        return PoolScatter.apply(grad, route, kernel, geometry, ctx.shape), None, None
+
+
+class PoolScatter(Function):
+    """dx = zeros(shape); dx at the routed offset of each window += g.  dg = gather(U, route)."""
+
+    name = "pool_scatter"
+    symbol = "scatter"
+
+    @staticmethod
+    def forward(ctx: Any, g: Any, route: Any, kernel: tuple, geometry: Geometry,
+                shape: tuple) -> Any:
+        nd = len(kernel)
+        spatial = tuple(shape[-nd:])
+        target = np.zeros(tuple(shape[:-nd]) + padded_shape(spatial, geometry.padding), g.dtype)
+        lead = _lead(len(shape) - nd)
+        for index, (_, slices) in enumerate(offset_regions(kernel, geometry, g.shape[-nd:])):
+            target[lead + slices] += np.where(route == index, g, 0)
+        return crop(target, geometry.padding, spatial)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        _, route, kernel, geometry, _ = ctx.inputs
+        return PoolGather.apply(grad, route, kernel, geometry), None, None, None, None
+
+
+class PoolGather(Function):
+    """out = x_pad at the routed offset of each window.  dx = scatter(g, route)."""
+
+    name = "pool_gather"
+    symbol = "gather"
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, route: Any, kernel: tuple, geometry: Geometry) -> Any:
+        ctx.shape = x.shape
+        xp = pad(x, geometry.padding)
+        lead = _lead(x.ndim - len(kernel))
+        out = np.zeros(route.shape, x.dtype)
+        for index, (_, slices) in enumerate(offset_regions(kernel, geometry, route.shape[2:])):
+            np.copyto(out, xp[lead + slices], where=route == index)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        _, route, kernel, geometry = ctx.inputs
+        return PoolScatter.apply(grad, route, kernel, geometry, ctx.shape), None, None, None
+
+
+class AvgPool(Function):
+    """out = (sum of each window of x_pad) / divisor.  dx = spread(g / divisor) over windows."""
+
+    name = "avg_pool"
+    symbol = "avgpool"
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, kernel: tuple, geometry: Geometry, divisor: Any) -> Any:
+        ctx.shape = x.shape
+        out = output_shape(x.shape[2:], kernel, geometry)
+        xp = pad(x, geometry.padding)
+        lead = _lead(x.ndim - len(kernel))
+        regions = offset_regions(kernel, geometry, out)
+        total = xp[lead + regions[0][1]].copy()
+        for _, slices in regions[1:]:
+            total += xp[lead + slices]
+        return total / divisor
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        _, kernel, geometry, divisor = ctx.inputs
+        return AvgPoolAdjoint.apply(grad, kernel, geometry, divisor, ctx.shape), None, None, None
+
+
+class AvgPoolAdjoint(Function):
+    """dx = sum over windows containing each input of g / divisor.  dg = avg_pool(U)."""
+
+    name = "avg_pool_adjoint"
+    symbol = "avgpoolT"
+
+    @staticmethod
+    def forward(ctx: Any, g: Any, kernel: tuple, geometry: Geometry, divisor: Any,
+                shape: tuple) -> Any:
+        nd = len(kernel)
+        spatial = tuple(shape[-nd:])
+        share = g / divisor
+        target = np.zeros(tuple(shape[:-nd]) + padded_shape(spatial, geometry.padding), share.dtype)
+        lead = _lead(len(shape) - nd)
+        for _, slices in offset_regions(kernel, geometry, g.shape[-nd:]):
+            target[lead + slices] += share
+        return crop(target, geometry.padding, spatial)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        _, kernel, geometry, divisor, _ = ctx.inputs
+        return AvgPool.apply(grad, kernel, geometry, divisor), None, None, None, None
+
+
+# ---- geometry helpers ----------------------------------------------------------------------
+
+
+def _pool_geometry(x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                   ceil_mode: bool, nd: int, op: str) -> tuple:
+    """(kernel, geometry, out) with PyTorch's rules; ceil_mode adds high padding so that a last,
+    partial window is kept when it starts inside the input or the low padding."""
+    check_input(x, nd, op)
+    kernel = ntuple(kernel_size, nd, "kernel_size", op)
+    stride = kernel if stride is None or stride == () or stride == [] else ntuple(
+        stride, nd, "stride", op)
+    pads = ntuple(padding, nd, "padding", op)
+    dilation = ntuple(dilation, nd, "dilation", op)
+    if any(k < 1 for k in kernel) or any(s < 1 for s in stride) or any(d < 1 for d in dilation):
+        raise ValueError(f"{op}: kernel_size, stride and dilation must be positive")
+    if any(p > k // 2 for p, k in zip(pads, kernel)):
+        raise ValueError(
+            f"{op}: pad should be at most half of effective kernel size, but got pad={pads}, "
+            f"kernel_size={kernel}"
+        )
+    spatial = tuple(x.shape[2:])
+    padding = []
+    out = []
+    for s, k, p, d, st in zip(spatial, kernel, pads, dilation, stride):
+        span = d * (k - 1) + 1
+        numerator = s + 2 * p - span
+        n = (-(-numerator // st) if ceil_mode else numerator // st) + 1
+        if ceil_mode and (n - 1) * st >= s + p:
+            n -= 1
+        if n < 1:
+            raise ValueError(
+                f"{op}: input of shape {tuple(x.shape)} is too small for kernel {kernel} "
+                f"(padding {pads}, dilation {dilation}): output size would be {n}"
+            )
+        padding.append((p, max(p, (n - 1) * st + span - s - p)))
+        out.append(n)
+    return kernel, Geometry(stride, tuple(padding), dilation), tuple(out)
+
+
+def _window_counts(spatial: tuple, kernel: tuple, geometry: Geometry, pads: tuple,
+                   count_include_pad: bool) -> np.ndarray:
+    """How many elements each window averages: input positions, plus the symmetric padding if
+    ``count_include_pad`` (never the extra ceil_mode padding), as PyTorch."""
+    inside = np.ones(spatial)
+    if count_include_pad:
+        inside = np.pad(inside, [(p, p) for p in pads], constant_values=1.0)
+        extra = tuple((lo - p, hi - p) for (lo, hi), p in zip(geometry.padding, pads))
+    else:
+        extra = geometry.padding
+    inside = pad(inside, extra)
+    out = output_shape(spatial, kernel, geometry)
+    regions = offset_regions(kernel, geometry, out)
+    counts = np.zeros(out)
+    for _, slices in regions:
+        counts += inside[slices]
+    return counts
+
+
+# ---- functional API ------------------------------------------------------------------------
+
+
+def _max_pool(x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+              ceil_mode: bool, return_indices: bool, nd: int, op: str) -> Any:
+    x = _as_tensor(x)
+    kernel, geometry, _ = _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode,
+                                         nd, op)
+    if not return_indices:
+        return MaxPool.apply(x, kernel, geometry)
+    _, route = max_routes(x.data, kernel, geometry)
+    out = PoolGather.apply(x, route, kernel, geometry)
+    return out, _flat_indices(route, tuple(x.shape[2:]), kernel, geometry)
+
+
+def _flat_indices(route: np.ndarray, spatial: tuple, kernel: tuple,
+                  geometry: Geometry) -> Tensor:
+    """PyTorch's ``return_indices``: the flat position, within each channel's plane, of every
+    window's maximum."""
+    grids = np.meshgrid(*(np.arange(n) for n in route.shape[2:]), indexing="ij")
+    flat = np.zeros(route.shape, np.int64)
+    for index, offset in enumerate(np.ndindex(*kernel)):
+        coords = [
+            grid * st + o * d - lo
+            for grid, st, o, d, (lo, _) in zip(
+                grids, geometry.stride, offset, geometry.dilation, geometry.padding
+            )
+        ]
+        flat = np.where(route == index, np.ravel_multi_index(coords, spatial, mode="clip"), flat)
+    return Tensor._from_raw(flat)
+
+
+def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over sliding windows of (N, C, L)."""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+                     1, "max_pool1d")
+
+
+def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over sliding windows of (N, C, H, W); stride defaults to kernel_size."""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+                     2, "max_pool2d")
+
+
+def _avg_pool(x: Any, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool,
+              count_include_pad: bool, divisor_override: Any, nd: int, op: str) -> Tensor:
+    x = _as_tensor(x)
+    kernel, geometry, _ = _pool_geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd, op)
+    pads = ntuple(padding, nd, "padding", op)
+    if divisor_override:
+        divisor: Any = float(divisor_override)
+    elif not ceil_mode and (count_include_pad or not any(pads)):
+        divisor = float(math.prod(kernel))
+    else:
+        counts = _window_counts(tuple(x.shape[2:]), kernel, geometry, pads, count_include_pad)
+        divisor = counts.astype(x.dtype)
+    return AvgPool.apply(x, kernel, geometry, divisor)
+
+
+def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """Mean over sliding windows of (N, C, L)."""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None,
+                     1, "avg_pool1d")
+
+
+def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: Any = None) -> Tensor:
+    """Mean over sliding windows of (N, C, H, W); stride defaults to kernel_size."""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override, 2, "avg_pool2d")
+
+
+def adaptive_pool_matrix(size: int, out: int) -> np.ndarray:
+    """(out, size) averaging matrix of PyTorch's adaptive bins
+    [floor(i * size / out), ceil((i + 1) * size / out))."""
+    matrix = np.zeros((out, size))
+    for i in range(out):
+        start = (i * size) // out
+        end = -(-((i + 1) * size) // out)
+        matrix[i, start:end] = 1.0 / (end - start)
+    return matrix
+
+
+def _adaptive_avg_pool(x: Any, output_size: Any, nd: int, op: str) -> Tensor:
+    x = _as_tensor(x)
+    check_input(x, nd, op)
+    spatial = tuple(x.shape[2:])
+    sizes = (output_size,) * nd if isinstance(output_size, (int, type(None))) else tuple(
+        output_size)
+    if len(sizes) != nd:
+        raise ValueError(f"{op}: output_size must have {nd} entries, got {output_size!r}")
+    sizes = tuple(s if o is None else int(o) for s, o in zip(spatial, sizes))
+    if any(o < 1 for o in sizes):
+        raise ValueError(f"{op}: output_size must be positive, got {sizes}")
+    if all(o == 1 for o in sizes):
+        return x.mean(axis=tuple(range(2, 2 + nd)), keepdims=True)
+    if all(s % o == 0 for s, o in zip(spatial, sizes)):
+        kernel = tuple(s // o for s, o in zip(spatial, sizes))
+        geometry = Geometry(kernel, ((0, 0),) * nd, (1,) * nd)
+        return AvgPool.apply(x, kernel, geometry, float(math.prod(kernel)))
+    matrices = [adaptive_pool_matrix(s, o) for s, o in zip(spatial, sizes)]
+    return along_spatial(x, matrices)
+
+
+def adaptive_avg_pool1d(input: Any, output_size: Any) -> Tensor:
+    """Average (N, C, L) into ``output_size`` bins (PyTorch's bin edges)."""
+    return _adaptive_avg_pool(input, output_size, 1, "adaptive_avg_pool1d")
+
+
+def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
+    """Average (N, C, H, W) into an ``output_size`` grid (PyTorch's bin edges)."""
+    return _adaptive_avg_pool(input, output_size, 2, "adaptive_avg_pool2d")
+
+
+def global_avg_pool2d(input: Any, keepdim: bool = False) -> Tensor:
+    """Mean over H and W of (N, C, H, W): (N, C), or (N, C, 1, 1) with ``keepdim``."""
+    input = _as_tensor(input)
+    check_input(input, 2, "global_avg_pool2d")
+    return input.mean(axis=(2, 3), keepdims=keepdim)
