@@ -6,7 +6,8 @@ derivatives come from ``create_graph=True``.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -14,7 +14,6 @@ from ..function import Function
 from ..node import raw
 from ..numpy_dispatch import register_function, register_ufunc
 
-
 _value = raw
 
 
