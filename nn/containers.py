@@ -1,4 +1,5 @@
-"""Containers: Sequential (a chain of layers), ModuleList and ModuleDict (registered collections)."""
+"""Containers: Sequential (a chain of layers), ModuleList and ModuleDict (registered
+collections)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd.node import raw
+
 from . import functional as F
 from . import init
 from ._factory import check_device, empty_parameter
@@ -40,7 +42,7 @@ class Embedding(Module):
             self.weight = empty_parameter((num_embeddings, embedding_dim), dtype)
             self.reset_parameters()
         else:
-            array = np.asarray(getattr(_weight, "data", _weight))
+            array = np.asarray(raw(_weight))
             if array.shape != (num_embeddings, embedding_dim):
                 raise ValueError("Embedding: _weight does not match num_embeddings, embedding_dim")
             self.weight = Parameter(array, requires_grad=not _freeze)
@@ -57,7 +59,7 @@ class Embedding(Module):
     def from_pretrained(cls, embeddings: Any, freeze: bool = True,
                         padding_idx: int | None = None) -> Embedding:
         """An Embedding holding the given (num_embeddings, dim) matrix (frozen by default)."""
-        array = np.asarray(getattr(embeddings, "data", embeddings))
+        array = np.asarray(raw(embeddings))
         if array.ndim != 2:
             raise ValueError("Embeddings parameter is expected to be 2-dimensional")
         return cls(array.shape[0], array.shape[1], padding_idx, _weight=array.copy(),

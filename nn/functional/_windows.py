@@ -1,12 +1,13 @@
 """Sliding-window geometry shared by convolution and pooling (1, 2 or 3 spatial dims).
 
-Arrays are (N, C, *spatial). ``Geometry`` holds per-dim stride, (low, high) padding and
-dilation. Two raw-array building blocks do all the work, with python loops only over kernel
-offsets (never over pixels or batch elements):
+Tensors are (N, C, *spatial) to the user. Inside the window gates the arrays are handled
+*batch-last*, (C, *spatial, N): then one kernel offset at one output row is a contiguous run
+of (output width x batch) numbers, so window copies and scatter-adds stream through memory
+instead of hopping in runs of a few pixels. Gate outputs are allocated batch-last and handed
+back as (N, C, ...) views, so a chain of conv / relu / pool layers never converts in between.
 
-* ``windows``: a strided view (N, C, *out, *kernel) of the padded input (no copy).
-* ``offset_regions``: for each kernel offset, the slices of the padded input that the offset
-  touches across all output positions; scatter-adds over them give the adjoint (col2im).
+``Geometry`` holds per-dim stride, (low, high) padding and dilation. The python loops here run
+over kernel offsets only, never over pixels or batch elements.
 """
 
 from __future__ import annotations
@@ -46,50 +47,61 @@ def output_shape(spatial: tuple, kernel: tuple, geometry: Geometry) -> tuple:
     )
 
 
-def pad(x: np.ndarray, padding: tuple, value: float = 0.0) -> np.ndarray:
-    """Pad the spatial dims of ``x`` by ((lo, hi), ...) with a constant."""
+def batch_last(x: np.ndarray) -> np.ndarray:
+    """(N, C, *S) -> (C, *S, N) view."""
+    return np.moveaxis(x, 0, -1)
+
+
+def batch_first(x: np.ndarray) -> np.ndarray:
+    """(C, *S, N) -> (N, C, *S) view."""
+    return np.moveaxis(x, -1, 0)
+
+
+def pad(xt: np.ndarray, padding: tuple, value: float = 0.0) -> np.ndarray:
+    """Pad the spatial dims of a batch-last (C, *S, N) array by ((lo, hi), ...) with a constant.
+    Returns a contiguous array (a copy when it had to pad or was not contiguous)."""
     if not any(lo or hi for lo, hi in padding):
-        return x
-    widths = ((0, 0),) * (x.ndim - len(padding)) + tuple(padding)
-    return np.pad(x, widths, constant_values=value)
+        return np.ascontiguousarray(xt)
+    return np.pad(xt, ((0, 0),) + tuple(padding) + ((0, 0),), constant_values=value)
+
+
+def padded_shape(spatial: tuple, padding: tuple) -> tuple:
+    return tuple(s + lo + hi for s, (lo, hi) in zip(spatial, padding))
 
 
 def windows(xp: np.ndarray, kernel: tuple, geometry: Geometry, out: tuple) -> np.ndarray:
-    """View of the padded input as (N, C, *out, *kernel) windows (no copy)."""
+    """View of a padded batch-last array (C, *Sp, N) as (C, *kernel, *out, N) (no copy)."""
     nd = len(kernel)
     span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, geometry.dilation))
-    view = sliding_window_view(xp, span, axis=tuple(range(xp.ndim - nd, xp.ndim)))
+    view = sliding_window_view(xp, span, axis=tuple(range(1, nd + 1)))  # (C, *O', N, *span)
     index = (
-        (slice(None),) * (xp.ndim - nd)
+        (slice(None),)
         + tuple(slice(0, st * (n - 1) + 1, st) for st, n in zip(geometry.stride, out))
+        + (slice(None),)
         + tuple(slice(None, None, d) for d in geometry.dilation)
     )
-    return view[index]
+    order = (0,) + tuple(range(nd + 2, 2 * nd + 2)) + tuple(range(1, nd + 2))
+    return view[index].transpose(order)
 
 
 def offset_regions(kernel: tuple, geometry: Geometry, out: tuple) -> list:
-    """[(offset, slices)]: for each kernel offset, the strided region of the padded input that
-    it reads at every output position (``xp[..., *slices]`` has the output's spatial shape)."""
+    """For each kernel offset, the index of the region of a padded batch-last array (C, *Sp, N)
+    that the offset reads at every output position (shaped (C, *out, N))."""
     regions = []
     for offset in itertools.product(*(range(k) for k in kernel)):
         slices = tuple(
             slice(o * d, o * d + st * (n - 1) + 1, st)
             for o, d, st, n in zip(offset, geometry.dilation, geometry.stride, out)
         )
-        regions.append((offset, slices))
+        regions.append((slice(None),) + slices + (slice(None),))
     return regions
 
 
 def crop(xp: np.ndarray, padding: tuple, spatial: tuple) -> np.ndarray:
-    """Remove the padding from the spatial dims of a padded array."""
+    """Remove the padding from the spatial dims of a batch-last array."""
     if not any(lo or hi for lo, hi in padding):
         return xp
-    nd = len(padding)
-    index = (slice(None),) * (xp.ndim - nd) + tuple(
+    index = (slice(None),) + tuple(
         slice(lo, lo + s) for (lo, _), s in zip(padding, spatial)
-    )
+    ) + (slice(None),)
     return xp[index]
-
-
-def padded_shape(spatial: tuple, padding: tuple) -> tuple:
-    return tuple(s + lo + hi for s, (lo, hi) in zip(spatial, padding))

@@ -9,13 +9,12 @@ from typing import Any
 import numpy as np
 
 from autograd import Function, Tensor
+from autograd.node import raw
 from autograd.ops.elementwise import Relu, Sigmoid, Tanh
 
 from .conv import _as_tensor
 
-
-def _raw(x: Any) -> Any:
-    return getattr(x, "data", x)
+_raw = raw
 
 
 class LeakyRelu(Function):

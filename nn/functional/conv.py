@@ -13,8 +13,9 @@ dg = conv(x, U). ``ConvTranspose2d`` layers are the same ``ConvTranspose`` gate.
 
 Weight layout as in PyTorch: (out_channels, in_channels / groups, *kernel) for conv, and
 (in_channels, out_channels / groups, *kernel) for conv_transpose (the adjoint's view of the
-same tensor). Memory layout of im2col columns: (channel, kernel offset, batch, output pixel),
-so that each group is one contiguous block feeding one matmul.
+same tensor). Memory layout of im2col columns: (channel, kernel offset, output pixel, batch),
+so that each group is one contiguous block feeding one matmul, and the window copy streams
+(see _windows: the gates work batch-last and return (N, C, ...) views).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from autograd.node import Node
 
 from ._windows import (
     Geometry,
+    batch_first,
+    batch_last,
     crop,
     ntuple,
     offset_regions,
@@ -38,30 +41,29 @@ from ._windows import (
     windows,
 )
 
-# ---- raw-array building blocks -------------------------------------------------------------
+# ---- raw-array building blocks (batch-last layout, see _windows) ----------------------------
 
 
 def im2col(x: np.ndarray, kernel: tuple, geometry: Geometry, groups: int) -> np.ndarray:
-    """Columns of ``x`` (N, C, *S) as one array (groups, C/groups * prod(kernel), N * P):
-    every window, for every output position, laid out for a single matmul per group."""
+    """Columns of ``x`` (N, C, *S) as one array (groups, C/groups * prod(kernel), P * N):
+    every window at every output position, laid out for a single matmul per group."""
     n, c = x.shape[:2]
-    nd = len(kernel)
     out = output_shape(x.shape[2:], kernel, geometry)
-    view = windows(pad(x, geometry.padding), kernel, geometry, out)  # (N, C, *out, *K)
-    order = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
-    cols = np.ascontiguousarray(view.transpose(order))  # (C, *K, N, *out)
-    return cols.reshape(groups, (c // groups) * math.prod(kernel), n * math.prod(out))
+    xp = pad(batch_last(x), geometry.padding)  # (C, *Sp, N)
+    cols = np.ascontiguousarray(windows(xp, kernel, geometry, out))  # (C, *K, *out, N)
+    return cols.reshape(groups, (c // groups) * math.prod(kernel), math.prod(out) * n)
 
 
-def col2im(cols: np.ndarray, batch: int, spatial: tuple, kernel: tuple,
-           geometry: Geometry, out: tuple) -> np.ndarray:
-    """Adjoint of ``im2col``: scatter-add columns (C, *K, N, *out) back into (N, C, *spatial).
+def col2im(cols: np.ndarray, spatial: tuple, kernel: tuple, geometry: Geometry,
+           out: tuple) -> np.ndarray:
+    """Adjoint of ``im2col``: scatter-add columns (C, *K, *out, N) back into (N, C, *spatial).
     One strided add per kernel offset."""
-    channels = cols.shape[0]
-    target = np.zeros((channels, batch) + padded_shape(spatial, geometry.padding), cols.dtype)
-    for offset, slices in offset_regions(kernel, geometry, out):
-        target[(slice(None), slice(None)) + slices] += cols[(slice(None),) + offset]
-    return np.moveaxis(crop(target, geometry.padding, spatial), 0, 1)
+    channels, batch = cols.shape[0], cols.shape[-1]
+    target = np.zeros((channels,) + padded_shape(spatial, geometry.padding) + (batch,),
+                      cols.dtype)
+    for offset, region in zip(np.ndindex(*kernel), offset_regions(kernel, geometry, out)):
+        target[region] += cols[(slice(None),) + offset]
+    return batch_first(crop(target, geometry.padding, spatial))
 
 
 def _group_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -72,9 +74,8 @@ def _group_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _by_group(y: np.ndarray, groups: int) -> np.ndarray:
-    """(N, C, *spatial) as (groups, C/groups, N * prod(spatial)) (channels first)."""
-    channels = y.shape[1]
-    return np.moveaxis(y, 1, 0).reshape(groups, channels // groups, -1)
+    """(N, C, *spatial) as (groups, C/groups, prod(spatial) * N) (free for batch-last data)."""
+    return batch_last(y).reshape(groups, y.shape[1] // groups, -1)
 
 
 def _spatial_axes(ndim: int) -> tuple:
@@ -101,10 +102,10 @@ class Conv(Function):
         ctx.save_for_backward(cols)
         ctx.spatial = x.shape[2:]
         y = _group_matmul(w.reshape(groups, w.shape[0] // groups, -1), cols)
-        y = y.reshape((w.shape[0], x.shape[0]) + out)
+        y = y.reshape((w.shape[0],) + out + (x.shape[0],))  # batch-last (O, *out, N)
         if b is not None:
             y += b.reshape((-1,) + (1,) * (len(out) + 1))
-        return np.moveaxis(y, 0, 1)
+        return batch_first(y)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
@@ -139,8 +140,8 @@ class ConvTranspose(Function):
         channels = w.shape[1] * groups
         per_group = w.reshape(groups, w.shape[0] // groups, -1)
         cols = _group_matmul(per_group.transpose(0, 2, 1), _by_group(z, groups))
-        cols = cols.reshape((channels,) + tuple(kernel) + (z.shape[0],) + tuple(out))
-        y = col2im(cols, z.shape[0], tuple(spatial), kernel, geometry, out)
+        cols = cols.reshape((channels,) + tuple(kernel) + tuple(out) + (z.shape[0],))
+        y = col2im(cols, tuple(spatial), kernel, geometry, out)
         if b is not None:
             y += b.reshape((-1,) + (1,) * len(out))
         return y
@@ -214,7 +215,9 @@ def conv_padding(padding: Any, kernel: tuple, dilation: tuple, stride: tuple, op
                 raise ValueError(f"{op}: padding='same' is not supported for strided convolutions")
             totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
             return tuple((t // 2, t - t // 2) for t in totals)
-        raise ValueError(f"{op}: padding must be an int, a tuple, 'valid' or 'same', got {padding!r}")
+        raise ValueError(
+            f"{op}: padding must be an int, a tuple, 'valid' or 'same', got {padding!r}"
+        )
     values = ntuple(padding, nd, "padding", op)
     if any(p < 0 for p in values):
         raise ValueError(f"{op}: negative padding is not supported, got {padding!r}")

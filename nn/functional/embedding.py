@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Function, Tensor
+from autograd.node import raw
 from autograd.ops.shape import ScatterAdd
 
 from .conv import _as_tensor
@@ -42,7 +43,7 @@ def embedding(input: Any, weight: Any, padding_idx: int | None = None, max_norm:
             "embedding: max_norm, scale_grad_by_freq and sparse are not supported"
         )
     weight = _as_tensor(weight)
-    indices = np.asarray(getattr(input, "data", input))
+    indices = np.asarray(raw(input))
     if not np.issubdtype(indices.dtype, np.integer):
         raise TypeError(
             f"embedding: expected integer indices, got dtype {indices.dtype} (shape "
@@ -59,7 +60,7 @@ def embedding(input: Any, weight: Any, padding_idx: int | None = None, max_norm:
 
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """int64 one-hot encoding with a new last dim of size num_classes (max + 1 when -1)."""
-    indices = np.asarray(getattr(tensor, "data", tensor))
+    indices = np.asarray(raw(tensor))
     if not np.issubdtype(indices.dtype, np.integer):
         raise TypeError(f"one_hot: expected integer class values, got dtype {indices.dtype}")
     if indices.size and indices.min() < 0:

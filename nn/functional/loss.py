@@ -14,6 +14,7 @@ import numpy as np
 
 from autograd import Function, Tensor, where
 from autograd.engine import GradMode
+from autograd.node import raw
 from autograd.ops.elementwise import Relu, Sigmoid
 
 from .activation import LogSoftmax, log_softmax_raw
@@ -252,7 +253,7 @@ def _index_distribution(input: Tensor, indices: np.ndarray, weight: Any, ignore_
             f"{op}: Target {int(indices[bad].flat[0])} is out of bounds for {classes} classes"
         )
     dtype = input.dtype
-    w = None if weight is None else np.asarray(getattr(weight, "data", weight), dtype)
+    w = None if weight is None else np.asarray(raw(weight), dtype)
     if w is not None and w.shape != (classes,):
         raise ValueError(f"{op}: expected a weight of shape ({classes},), got {w.shape}")
     at_target = kept.astype(dtype) if w is None else np.where(kept, w[safe], 0).astype(dtype)
@@ -297,7 +298,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
         q = target * (1 - label_smoothing) + label_smoothing / classes if label_smoothing else (
             target)
         if weight is not None:
-            w = np.asarray(getattr(weight, "data", weight), input.dtype)
+            w = np.asarray(raw(weight), input.dtype)
             q = q * w.reshape((1, classes) + (1,) * (input.ndim - 2))
         divisor = float(input.numel() // classes)
     elif np.issubdtype(target.dtype, np.integer):
@@ -369,7 +370,7 @@ def multi_margin_loss(input: Any, target: Any, p: int = 1, margin: float = 1.0,
     if p == 2:
         margins = margins * margins
     if weight is not None:
-        w = np.asarray(getattr(weight, "data", weight), input.dtype)
+        w = np.asarray(raw(weight), input.dtype)
         others = others * w[indices][:, None]
     loss = (margins * others).sum(axis=1) * (1.0 / classes)
     if unbatched and reduction == "none":

@@ -21,35 +21,48 @@ import numpy as np
 
 from autograd import Function, Tensor
 
-from ._windows import Geometry, crop, ntuple, offset_regions, output_shape, pad, padded_shape
+from ._windows import (
+    Geometry,
+    batch_first,
+    batch_last,
+    crop,
+    ntuple,
+    offset_regions,
+    output_shape,
+    pad,
+    padded_shape,
+)
 from .conv import _as_tensor, check_input
 from .sampling import along_spatial
 
-# ---- gates ---------------------------------------------------------------------------------
+# ---- gates (batch-last inside, see _windows) ------------------------------------------------
 
 
 def max_routes(x: np.ndarray, kernel: tuple, geometry: Geometry) -> tuple:
-    """(max of each window, index of the kernel offset holding it; the first one on ties)."""
+    """(max of each window, index of the kernel offset holding it; the first one on ties).
+    Branch-free: comparisons and arithmetic only (masked stores are slow on random masks)."""
     out = output_shape(x.shape[2:], kernel, geometry)
-    xp = pad(x, geometry.padding, -np.inf)
-    lead = _lead(x.ndim - len(kernel))
+    xp = pad(batch_last(x), geometry.padding, -np.inf)
     regions = offset_regions(kernel, geometry, out)
-    best = xp[lead + regions[0][1]].copy()
-    route = np.zeros(best.shape, np.int32 if len(regions) > 127 else np.int8)
-    for index, (_, slices) in enumerate(regions[1:], start=1):
-        candidate = xp[lead + slices]
+    best = np.array(xp[regions[0]])
+    route_type = np.int8 if len(regions) <= 127 else np.int32
+    route = np.zeros(best.shape, route_type)
+    for index, region in enumerate(regions[1:], start=1):
+        candidate = xp[region]
         better = candidate > best
-        np.copyto(best, candidate, where=better)
-        route[better] = index
-    return best, route
+        np.maximum(best, candidate, out=best)
+        route += better * (route_type(index) - route)
+    return batch_first(best), batch_first(route)
 
 
-def _lead(nd_extra: int) -> tuple:
-    return (slice(None),) * nd_extra
+def _overlapping(kernel: tuple, geometry: Geometry) -> bool:
+    return any(st < d * (k - 1) + 1 for k, st, d in zip(kernel, geometry.stride,
+                                                         geometry.dilation))
 
 
 class MaxPool(Function):
-    """out = max over each window of x (padding counts as -inf).  dx = g routed to the argmax."""
+    """out = max over each window of x (padding counts as -inf).  dx = g routed to the argmax
+    (the first maximum of a window, as PyTorch)."""
 
     name = "max_pool"
     symbol = "maxpool"
@@ -77,13 +90,21 @@ class PoolScatter(Function):
     @staticmethod
     def forward(ctx: Any, g: Any, route: Any, kernel: tuple, geometry: Geometry,
                 shape: tuple) -> Any:
-        nd = len(kernel)
-        spatial = tuple(shape[-nd:])
-        target = np.zeros(tuple(shape[:-nd]) + padded_shape(spatial, geometry.padding), g.dtype)
-        lead = _lead(len(shape) - nd)
-        for index, (_, slices) in enumerate(offset_regions(kernel, geometry, g.shape[-nd:])):
-            target[lead + slices] += np.where(route == index, g, 0)
-        return crop(target, geometry.padding, spatial)
+        spatial = tuple(shape[2:])
+        gt, rt = batch_last(g), batch_last(route)
+        target = np.zeros((shape[1],) + padded_shape(spatial, geometry.padding) + (shape[0],),
+                          g.dtype)
+        finite = bool(np.isfinite(gt).all())
+        overlapping = _overlapping(kernel, geometry)
+        for index, region in enumerate(offset_regions(kernel, geometry, g.shape[2:])):
+            chosen = rt == index
+            # g * chosen is branch-free (fast); np.where keeps inf/nan out of other positions
+            share = gt * chosen if finite else np.where(chosen, gt, 0)
+            if overlapping:
+                target[region] += share
+            else:
+                target[region] = share
+        return batch_first(crop(target, geometry.padding, spatial))
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
@@ -100,17 +121,22 @@ class PoolGather(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, route: Any, kernel: tuple, geometry: Geometry) -> Any:
         ctx.shape = x.shape
-        xp = pad(x, geometry.padding)
-        lead = _lead(x.ndim - len(kernel))
-        out = np.zeros(route.shape, x.dtype)
-        for index, (_, slices) in enumerate(offset_regions(kernel, geometry, route.shape[2:])):
-            np.copyto(out, xp[lead + slices], where=route == index)
-        return out
+        xp = pad(batch_last(x), geometry.padding)
+        rt = batch_last(route)
+        out = np.zeros(rt.shape, x.dtype)
+        for index, region in enumerate(offset_regions(kernel, geometry, route.shape[2:])):
+            out = np.where(rt == index, xp[region], out)
+        return batch_first(out)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
         _, route, kernel, geometry = ctx.inputs
         return PoolScatter.apply(grad, route, kernel, geometry, ctx.shape), None, None, None
+
+
+def _divisor_last(divisor: Any) -> Any:
+    """A per-output-position divisor (*out) shaped for batch-last arrays (*out, 1)."""
+    return divisor if np.ndim(divisor) == 0 else divisor[..., None]
 
 
 class AvgPool(Function):
@@ -123,13 +149,13 @@ class AvgPool(Function):
     def forward(ctx: Any, x: Any, kernel: tuple, geometry: Geometry, divisor: Any) -> Any:
         ctx.shape = x.shape
         out = output_shape(x.shape[2:], kernel, geometry)
-        xp = pad(x, geometry.padding)
-        lead = _lead(x.ndim - len(kernel))
+        xp = pad(batch_last(x), geometry.padding)
         regions = offset_regions(kernel, geometry, out)
-        total = xp[lead + regions[0][1]].copy()
-        for _, slices in regions[1:]:
-            total += xp[lead + slices]
-        return total / divisor
+        total = np.array(xp[regions[0]])
+        for region in regions[1:]:
+            total += xp[region]
+        total /= _divisor_last(divisor)
+        return batch_first(total)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
@@ -146,14 +172,13 @@ class AvgPoolAdjoint(Function):
     @staticmethod
     def forward(ctx: Any, g: Any, kernel: tuple, geometry: Geometry, divisor: Any,
                 shape: tuple) -> Any:
-        nd = len(kernel)
-        spatial = tuple(shape[-nd:])
-        share = g / divisor
-        target = np.zeros(tuple(shape[:-nd]) + padded_shape(spatial, geometry.padding), share.dtype)
-        lead = _lead(len(shape) - nd)
-        for _, slices in offset_regions(kernel, geometry, g.shape[-nd:]):
-            target[lead + slices] += share
-        return crop(target, geometry.padding, spatial)
+        spatial = tuple(shape[2:])
+        share = batch_last(g) / _divisor_last(divisor)
+        target = np.zeros((shape[1],) + padded_shape(spatial, geometry.padding) + (shape[0],),
+                          share.dtype)
+        for region in offset_regions(kernel, geometry, g.shape[2:]):
+            target[region] += share
+        return batch_first(crop(target, geometry.padding, spatial))
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
@@ -204,19 +229,19 @@ def _window_counts(spatial: tuple, kernel: tuple, geometry: Geometry, pads: tupl
                    count_include_pad: bool) -> np.ndarray:
     """How many elements each window averages: input positions, plus the symmetric padding if
     ``count_include_pad`` (never the extra ceil_mode padding), as PyTorch."""
-    inside = np.ones(spatial)
+    symmetric = [(p, p) for p in pads]
+    inside = np.ones((1,) + spatial + (1,))
     if count_include_pad:
-        inside = np.pad(inside, [(p, p) for p in pads], constant_values=1.0)
+        inside = np.pad(inside, [(0, 0)] + symmetric + [(0, 0)], constant_values=1.0)
         extra = tuple((lo - p, hi - p) for (lo, hi), p in zip(geometry.padding, pads))
     else:
         extra = geometry.padding
     inside = pad(inside, extra)
     out = output_shape(spatial, kernel, geometry)
-    regions = offset_regions(kernel, geometry, out)
-    counts = np.zeros(out)
-    for _, slices in regions:
-        counts += inside[slices]
-    return counts
+    counts = np.zeros((1,) + out + (1,))
+    for region in offset_regions(kernel, geometry, out):
+        counts += inside[region]
+    return counts[0, ..., 0]
 
 
 # ---- functional API ------------------------------------------------------------------------
