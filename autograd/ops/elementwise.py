@@ -11,11 +11,14 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..node import Node
 from ..numpy_dispatch import register_function, register_ufunc
 
 
 def _value(x: Any) -> Any:
-    return getattr(x, "data", x)
+    """The raw value of a graph node (raw arrays and numbers pass through; note that an
+    ndarray's own ``.data`` is a memoryview, so ``getattr(x, "data", x)`` would be wrong)."""
+    return x.data if isinstance(x, Node) else x
 
 
 class Add(Function):
@@ -264,7 +267,12 @@ class Where(Function):
 
 
 def where(cond: Any, a: Any, b: Any) -> Any:
-    """Elementwise selection ``a if cond else b`` (differentiable in a and b)."""
+    """Elementwise selection ``a if cond else b`` (differentiable in a and b; a and b are
+    promoted to a common dtype)."""
+    from .promotion import promote
+
+    if isinstance(a, Node) or isinstance(b, Node):
+        a, b = promote(a, b)
     return Where.apply(cond, a, b)
 
 
