@@ -95,7 +95,11 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """out = a ** b.  da = g * b * a**(b-1) (0 where b == 0), db = g * out * ln(a) (0 at a == 0)."""
+    """out = a ** b.  da = g * b * a**(b-1), db = g * out * ln(a).
+
+    As in PyTorch: da = 0 where b == 0 (also at a == 0, where a**(b-1) is infinite), and
+    db = 0 where a == 0 and b >= 0.
+    """
 
     symbol = "**"
 
@@ -107,15 +111,23 @@ class Pow(Function):
     def backward(ctx: Any, grad: Any) -> tuple:
         a, b = ctx.inputs
         needs_a, needs_b = ctx.needs_input_grad
+        a_value, b_value = _value(a), _value(b)
         da = db = None
         if needs_a:
-            if np.ndim(_value(b)) == 0 and _value(b) == 0:
+            if b is b_value and np.ndim(b_value) == 0 and b_value == 0:  # constant exponent 0
                 da = grad * 0
             else:
-                da = grad * (b * a ** (b - 1))
+                zero_power_of_zero = (b_value == 0) & (a_value == 0)
+                if np.any(zero_power_of_zero):  # b * a**(b-1) would be 0 * inf there
+                    da = grad * (b * a ** (np.where(zero_power_of_zero, 1, b) - 1))
+                else:
+                    da = grad * (b * a ** (b - 1))
         if needs_b:
-            base_is_zero = _value(a) == 0
-            safe_log = np.log(np.where(base_is_zero, 1, a)) if np.any(base_is_zero) else np.log(a)
+            log_is_dropped = (a_value == 0) & (b_value >= 0)
+            if np.any(log_is_dropped):
+                safe_log = np.log(np.where(log_is_dropped, 1, a))
+            else:
+                safe_log = np.log(a)
             db = grad * (ctx.output * safe_log)
         return da, db
 

@@ -144,6 +144,13 @@ def index_select(input: Any, dim: int, index: Any) -> Any:
     return IndexSelect.apply(input, (slice(None),) * dim + (index.reshape(-1),))
 
 
+def _broadcasts_to(shape: tuple, target: tuple) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
 def masked_fill(input: Any, mask: Any, value: Any) -> Any:
     """``input`` with ``value`` where ``mask`` is True (mask broadcasts to input's shape).
 
@@ -152,7 +159,7 @@ def masked_fill(input: Any, mask: Any, value: Any) -> Any:
     mask = _raw(mask)
     if mask.dtype != bool:
         raise TypeError(f"masked_fill: expected a bool mask, got dtype {mask.dtype}")
-    if np.broadcast_shapes(mask.shape, input.shape) != tuple(input.shape):
+    if not _broadcasts_to(mask.shape, tuple(input.shape)):
         raise ValueError(
             f"masked_fill: mask of shape {mask.shape} does not broadcast to the input's shape "
             f"{tuple(input.shape)}"

@@ -69,7 +69,7 @@ def _erf_values(a: Any) -> Any:
         return math.erf(a)
     if _scipy_erf is not None:
         return _scipy_erf(a).astype(a.dtype, copy=False)
-    return _math_erf(a).astype(a.dtype)
+    return np.asarray(_math_erf(a)).astype(a.dtype)
 
 
 try:  # optional speed-up; the fallback is exact to double precision but slower
