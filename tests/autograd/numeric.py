@@ -1,4 +1,4 @@
-"""Local numerical-gradient checks for the op tests (central differences in float64).
+"""Central differences in float64, for tests.
 
 ``check_gradients(fn, *arrays)`` compares the backward pass of ``fn`` (Tensors -> Tensor) with
 central differences of <v, fn(x)> for a random cotangent v. ``check_second_order`` compares the
@@ -106,3 +106,19 @@ def check_second_order(fn: Callable, *arrays: np.ndarray, atol: float = 1e-5,
     numeric = central_differences(inner, arrays)
     for k, (a, n) in enumerate(zip(analytic, numeric)):
         np.testing.assert_allclose(a, n, atol=atol, rtol=rtol, err_msg=f"input {k}")
+
+
+def numerical_gradient(f: Callable[..., float], arrays: list, index: int, eps: float = 1e-6):
+    """d f(*arrays) / d arrays[index] by central differences (f returns a float)."""
+    x = arrays[index]
+    grad = np.zeros_like(x, dtype=np.float64)
+    flat = x.reshape(-1)
+    for k in range(flat.size):
+        old = flat[k]
+        flat[k] = old + eps
+        plus = f(*arrays)
+        flat[k] = old - eps
+        minus = f(*arrays)
+        flat[k] = old
+        grad.reshape(-1)[k] = (plus - minus) / (2 * eps)
+    return grad

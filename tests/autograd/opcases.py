@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numeric import check_gradients, check_second_order
 
 import autograd as ag
+from tests.autograd.numeric import check_gradients, check_second_order
 
 
 @dataclass

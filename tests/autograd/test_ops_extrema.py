@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from opcases import Case, ids, run_gradient, run_second_order, run_value
-from strategies import arrays, broadcast_pair, with_dim, with_dims
 
 import autograd as ag
+from tests.autograd.opcases import Case, ids, run_gradient, run_second_order, run_value
+from tests.autograd.strategies import arrays, broadcast_pair, with_dim, with_dims
 
 along_dim = st.tuples(with_dim(distinct=True), st.booleans()).map(
     lambda t: ((t[0][0],), {"dim": t[0][1], "keepdim": t[1]}))

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from opcases import Case, ids, run_gradient, run_second_order, run_value
-from strategies import arrays, broadcast_pair
 
 import autograd as ag
+from tests.autograd.opcases import Case, ids, run_gradient, run_second_order, run_value
+from tests.autograd.strategies import arrays, broadcast_pair
 
 OFF_GRID = 0.0029  # keeps kinks (bounds, integers, zero) away from the 1/128 grid of inputs
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from opcases import Case, ids, run_gradient, run_second_order, run_value
-from strategies import with_dim, with_dims
 
 import autograd as ag
+from tests.autograd.opcases import Case, ids, run_gradient, run_second_order, run_value
+from tests.autograd.strategies import with_dim, with_dims
 
 
 def _softmax(x, dim):
