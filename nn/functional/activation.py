@@ -1,5 +1,6 @@
 """Activation functions. Each is one gate (or a short composition of gates) whose backward is
-written in numpy vocabulary, so second derivatives come from the same formulas."""
+written in numpy vocabulary, so second derivatives come from the same formulas. Softmax,
+log-softmax and softplus are the op library's gates (autograd.softmax, ...)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Any
 
 import numpy as np
 
+import autograd
 from autograd import Function, Tensor
 from autograd.node import raw
 from autograd.ops.elementwise import Relu, Sigmoid, Tanh
+from autograd.ops.pointwise import Erf
 
 from .conv import _as_tensor
 
@@ -24,12 +27,13 @@ class LeakyRelu(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, slope: float) -> Any:
-        return np.where(x > 0, x, x * slope)
+        return np.maximum(x, 0) + slope * np.minimum(x, 0)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
         x, slope = ctx.inputs
-        return grad * np.where(_raw(x) > 0, 1.0, slope).astype(_raw(x).dtype), None
+        positive = _raw(x) > 0
+        return grad * (slope + (1 - slope) * positive).astype(_raw(x).dtype), None
 
 
 class Elu(Function):
@@ -39,31 +43,13 @@ class Elu(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, alpha: float) -> Any:
-        return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+        return np.maximum(x, 0) + alpha * np.expm1(np.minimum(x, 0))
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
         x, alpha = ctx.inputs
-        return grad * np.where(_raw(x) > 0, 1.0, ctx.output + alpha), None
-
-
-class Softplus(Function):
-    """out = log(1 + e**(beta x)) / beta (x itself where beta x > threshold).
-    dx = g * sigmoid(beta x) (1 beyond the threshold)."""
-
-    name = "softplus"
-
-    @staticmethod
-    def forward(ctx: Any, x: Any, beta: float, threshold: float) -> Any:
-        z = x * beta
-        soft = (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta
-        return np.where(z > threshold, x, soft).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx: Any, grad: Any) -> tuple:
-        x, beta, threshold = ctx.inputs
-        linear = _raw(x) * beta > threshold
-        return grad * np.where(linear, 1.0, Sigmoid.apply(x * beta)), None, None
+        positive = _raw(x) > 0
+        return grad * (positive + ~positive * (ctx.output + alpha)), None
 
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -91,42 +77,25 @@ class GeluTanh(Function):
         return grad * slope
 
 
-def log_softmax_raw(x: np.ndarray, dim: int) -> np.ndarray:
-    """log softmax on raw arrays, shifted by the max so that exp never overflows."""
-    shifted = x - x.max(axis=dim, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+class GeluErf(Function):
+    """out = x Phi(x) = x/2 (1 + erf(x / sqrt(2))).  dx = g (Phi(x) + x phi(x)),
+    phi(x) = e**(-x**2/2) / sqrt(2 pi)."""
 
-
-class LogSoftmax(Function):
-    """out = x - log(sum_j e**x_j) along dim (max-shifted).  dx = g - e**out * sum_j g_j."""
-
-    name = "log_softmax"
+    name = "gelu"
 
     @staticmethod
-    def forward(ctx: Any, x: Any, dim: int) -> Any:
-        return log_softmax_raw(x, dim)
+    def forward(ctx: Any, x: Any) -> Any:
+        return 0.5 * x * (1 + Erf.apply(x * _INV_SQRT_2))
 
     @staticmethod
-    def backward(ctx: Any, grad: Any) -> tuple:
-        _, dim = ctx.inputs
-        return grad - np.exp(ctx.output) * grad.sum(axis=dim, keepdims=True), None
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.inputs
+        cdf = 0.5 * (1 + Erf.apply(x * _INV_SQRT_2))
+        return grad * (cdf + x * (_INV_SQRT_2PI * np.exp(-0.5 * (x * x))))
 
 
-class Softmax(Function):
-    """out = e**x / sum_j e**x_j along dim (max-shifted).  dx = out * (g - sum_j g_j out_j)."""
-
-    name = "softmax"
-
-    @staticmethod
-    def forward(ctx: Any, x: Any, dim: int) -> Any:
-        e = np.exp(x - x.max(axis=dim, keepdims=True))
-        return e / e.sum(axis=dim, keepdims=True)
-
-    @staticmethod
-    def backward(ctx: Any, grad: Any) -> tuple:
-        _, dim = ctx.inputs
-        out = ctx.output
-        return out * (grad - (grad * out).sum(axis=dim, keepdims=True)), None
+_INV_SQRT_2 = 1 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1 / math.sqrt(2.0 * math.pi)
 
 
 # ---- functional API ------------------------------------------------------------------------
@@ -181,19 +150,7 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
         return GeluTanh.apply(input)
     if approximate != "none":
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return _gelu_exact(input)
-
-
-def _gelu_exact(input: Tensor) -> Tensor:
-    import autograd
-
-    erf = getattr(autograd, "erf", None)
-    if erf is None:
-        raise NotImplementedError(
-            "gelu: the exact form needs the erf gate of the ops library, which is not on this "
-            "branch yet; use approximate='tanh'"
-        )
-    return 0.5 * input * (1 + erf(input * (1 / math.sqrt(2.0))))
+    return GeluErf.apply(input)
 
 
 def silu(input: Any, inplace: bool = False) -> Tensor:
@@ -215,7 +172,7 @@ def tanh(input: Any) -> Tensor:
 
 def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + e**(beta x)) / beta, computed without overflow; linear above the threshold."""
-    return Softplus.apply(_as_tensor(input), float(beta), float(threshold))
+    return autograd.softplus(_as_tensor(input), float(beta), float(threshold))
 
 
 def _softmax_dim(ndim: int, dim: Any, op: str) -> int:
@@ -234,7 +191,7 @@ def softmax(input: Any, dim: Any = None, dtype: Any = None) -> Tensor:
     input = _as_tensor(input)
     if dtype is not None:
         input = input.to(dtype)
-    return Softmax.apply(input, _softmax_dim(input.ndim, dim, "softmax"))
+    return autograd.softmax(input, _softmax_dim(input.ndim, dim, "softmax"))
 
 
 def log_softmax(input: Any, dim: Any = None, dtype: Any = None) -> Tensor:
@@ -242,7 +199,7 @@ def log_softmax(input: Any, dim: Any = None, dtype: Any = None) -> Tensor:
     input = _as_tensor(input)
     if dtype is not None:
         input = input.to(dtype)
-    return LogSoftmax.apply(input, _softmax_dim(input.ndim, dim, "log_softmax"))
+    return autograd.log_softmax(input, _softmax_dim(input.ndim, dim, "log_softmax"))
 
 
 def maxout(input: Any, pieces: int, dim: int = -1) -> Tensor:

@@ -16,8 +16,9 @@ from autograd import Function, Tensor, where
 from autograd.engine import GradMode
 from autograd.node import raw
 from autograd.ops.elementwise import Relu, Sigmoid
+from autograd.ops.pointwise import Softplus
+from autograd.ops.softmax import LogSoftmax
 
-from .activation import LogSoftmax, log_softmax_raw
 from .conv import _as_tensor
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -174,9 +175,7 @@ class BinaryCrossEntropyWithLogits(Function):
 
 
 def _softplus(z: Any) -> Any:
-    """log(1 + e**z), stable; differentiable on graph nodes through the gates."""
-    from .activation import Softplus
-
+    """log(1 + e**z), stable; differentiable on graph nodes through the op library's gate."""
     return Softplus.apply(z, 1.0, 20.0)
 
 
@@ -204,7 +203,7 @@ class CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, q: Any, scale: Any) -> Any:
-        logp = log_softmax_raw(x, 1)
+        logp = LogSoftmax.apply(x, 1)  # raw arrays in, raw out: the op library's stable form
         ctx.save_for_backward(logp)
         loss = -(q * logp).sum(axis=1)
         if scale is None:
