@@ -27,6 +27,7 @@ from .activation import (
     Swish,
     Tanh,
 )
+from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
 from .dropout import Dropout, Dropout2d
@@ -57,6 +58,7 @@ from .pooling import (
     MaxPool1d,
     MaxPool2d,
 )
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .serialization import load, save
 from .upsampling import Upsample
 
@@ -64,10 +66,11 @@ __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "BCELoss",
     "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2d", "Conv3d",
     "ConvTranspose1d", "ConvTranspose2d", "CrossEntropyLoss", "Dropout", "Dropout2d", "ELU",
-    "Embedding", "Flatten", "GELU", "GlobalAvgPool2d", "GroupNorm", "HingeEmbeddingLoss",
-    "HuberLoss", "Identity", "L1Loss", "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax",
-    "MSELoss", "MaxPool1d", "MaxPool2d", "Maxout", "Module", "ModuleDict", "ModuleList",
-    "MultiMarginLoss", "NLLLoss", "PReLU", "Parameter", "ReLU", "SELU", "Sequential", "SiLU",
-    "Sigmoid", "SmoothL1Loss", "Softmax", "Softplus", "Swish", "Tanh", "Unflatten", "Upsample",
-    "functional", "init", "load", "save", "utils",
+    "Embedding", "Flatten", "GELU", "GRU", "GRUCell", "GlobalAvgPool2d", "GroupNorm",
+    "HingeEmbeddingLoss", "HuberLoss", "Identity", "L1Loss", "LSTM", "LSTMCell", "LayerNorm",
+    "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool1d", "MaxPool2d", "Maxout", "Module",
+    "ModuleDict", "ModuleList", "MultiMarginLoss", "MultiheadAttention", "NLLLoss", "PReLU",
+    "Parameter", "RNN", "RNNCell", "ReLU", "SELU", "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss",
+    "Softmax", "Softplus", "Swish", "Tanh", "Unflatten", "Upsample", "functional", "init", "load",
+    "save", "utils"
 ]
