@@ -48,32 +48,51 @@ def save(state_dict: Mapping[str, Any], path: str | os.PathLike | IO[bytes]) -> 
                 np.lib.format.write_array(member, array, allow_pickle=False)
 
 
+def _magic(path: Any) -> bytes:
+    """The first bytes of a file (path or binary file object, which is rewound)."""
+    if hasattr(path, "read"):
+        start = path.tell()
+        head = path.read(8)
+        path.seek(start)
+        return head
+    with open(path, "rb") as handle:
+        return handle.read(8)
+
+
 def load(path: str | os.PathLike | IO[bytes]) -> OrderedDict:
     """Read a checkpoint written by ``save``: an ordered dict of names to numpy arrays.
 
-    A file that holds pickled objects (a ``torch.save`` file, a plain pickle, an ``.npz``
-    with object arrays) is refused with a ValueError; nothing in it is executed.
+    Anything else is refused with a ValueError before a byte of it is interpreted as Python
+    objects: pickles, ``torch.save`` files (zips holding a pickle), ``.npz`` files with object
+    arrays, single ``.npy`` arrays.
     """
     where = f"'{os.fspath(path)}'" if isinstance(path, (str, os.PathLike)) else "the file"
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except ValueError as error:
-        if "pickle" in str(error):
-            raise ValueError(PICKLE_REFUSED.format(path=where, where="")) from None
-        raise ValueError(f"load: {where} is not a gategrad checkpoint (.npz): {error}") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
+    head = _magic(path)
+    if head.startswith(b"\x93NUMPY"):
         raise ValueError(
             f"load: {where} holds a single array, not a checkpoint (.npz of named arrays)"
         )
+    if head[:1] == b"\x80":
+        raise ValueError(PICKLE_REFUSED.format(path=where, where=""))
+    if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        raise ValueError(f"load: {where} is not a gategrad checkpoint (.npz of named arrays)")
     result: OrderedDict = OrderedDict()
-    with archive:
+    with np.load(path, allow_pickle=False) as archive:
         for key in archive.files:
+            if key.endswith(".pkl"):
+                raise ValueError(PICKLE_REFUSED.format(path=where, where=f" (entry {key!r})"))
             try:
-                result[key] = archive[key]
+                value = archive[key]
             except ValueError as error:
                 if "pickle" not in str(error):
                     raise
                 raise ValueError(
                     PICKLE_REFUSED.format(path=where, where=f" (entry {key!r})")
                 ) from None
+            if not isinstance(value, np.ndarray):
+                raise ValueError(
+                    f"load: entry {key!r} of {where} is not a .npy array; not a gategrad "
+                    "checkpoint"
+                )
+            result[key] = value
     return result
