@@ -18,6 +18,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from . import _workspace as workspace
+
 
 class Geometry(NamedTuple):
     stride: tuple
@@ -61,8 +63,18 @@ def pad(xt: np.ndarray, padding: tuple, value: float = 0.0) -> np.ndarray:
     """Pad the spatial dims of a batch-last (C, *S, N) array by ((lo, hi), ...) with a constant.
     Returns a contiguous array (a copy when it had to pad or was not contiguous)."""
     if not any(lo or hi for lo, hi in padding):
-        return np.ascontiguousarray(xt)
-    return np.pad(xt, ((0, 0),) + tuple(padding) + ((0, 0),), constant_values=value)
+        if xt.flags.c_contiguous:
+            return xt
+        out = workspace.empty(xt.shape, xt.dtype)
+        np.copyto(out, xt)
+        return out
+    spatial = xt.shape[1:-1]
+    out = workspace.empty((xt.shape[0],) + padded_shape(spatial, padding) + (xt.shape[-1],),
+                          xt.dtype)
+    out.fill(value)
+    interior = (slice(None),) + tuple(slice(lo, lo + s) for (lo, _), s in zip(padding, spatial))
+    out[interior + (slice(None),)] = xt
+    return out
 
 
 def padded_shape(spatial: tuple, padding: tuple) -> tuple:

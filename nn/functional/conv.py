@@ -28,6 +28,7 @@ import numpy as np
 from autograd import Function, Tensor
 from autograd.node import Node
 
+from . import _workspace as workspace
 from ._windows import (
     Geometry,
     batch_first,
@@ -50,7 +51,9 @@ def im2col(x: np.ndarray, kernel: tuple, geometry: Geometry, groups: int) -> np.
     n, c = x.shape[:2]
     out = output_shape(x.shape[2:], kernel, geometry)
     xp = pad(batch_last(x), geometry.padding)  # (C, *Sp, N)
-    cols = np.ascontiguousarray(windows(xp, kernel, geometry, out))  # (C, *K, *out, N)
+    view = windows(xp, kernel, geometry, out)  # (C, *K, *out, N)
+    cols = workspace.empty(view.shape, x.dtype)
+    np.copyto(cols, view)
     return cols.reshape(groups, (c // groups) * math.prod(kernel), math.prod(out) * n)
 
 
@@ -59,8 +62,8 @@ def col2im(cols: np.ndarray, spatial: tuple, kernel: tuple, geometry: Geometry,
     """Adjoint of ``im2col``: scatter-add columns (C, *K, *out, N) back into (N, C, *spatial).
     One strided add per kernel offset."""
     channels, batch = cols.shape[0], cols.shape[-1]
-    target = np.zeros((channels,) + padded_shape(spatial, geometry.padding) + (batch,),
-                      cols.dtype)
+    target = workspace.zeros((channels,) + padded_shape(spatial, geometry.padding) + (batch,),
+                             cols.dtype)
     for offset, region in zip(np.ndindex(*kernel), offset_regions(kernel, geometry, out)):
         target[region] += cols[(slice(None),) + offset]
     return batch_first(crop(target, geometry.padding, spatial))
@@ -68,9 +71,12 @@ def col2im(cols: np.ndarray, spatial: tuple, kernel: tuple, geometry: Geometry,
 
 def _group_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per-group matrix product of (G, m, k) and (G, k, n); one plain matmul when G == 1."""
+    out = workspace.empty((a.shape[0], a.shape[1], b.shape[2]), np.result_type(a, b))
     if a.shape[0] == 1:
-        return (a[0] @ b[0])[None]
-    return a @ b
+        np.matmul(a[0], b[0], out=out[0])
+    else:
+        np.matmul(a, b, out=out)
+    return out
 
 
 def _by_group(y: np.ndarray, groups: int) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 
 from autograd import Function, Tensor
 
+from . import _workspace as workspace
 from ._windows import (
     Geometry,
     batch_first,
@@ -44,9 +45,11 @@ def max_routes(x: np.ndarray, kernel: tuple, geometry: Geometry) -> tuple:
     out = output_shape(x.shape[2:], kernel, geometry)
     xp = pad(batch_last(x), geometry.padding, -np.inf)
     regions = offset_regions(kernel, geometry, out)
-    best = np.array(xp[regions[0]])
+    first = xp[regions[0]]
+    best = workspace.empty(first.shape, x.dtype)
+    np.copyto(best, first)
     route_type = np.int8 if len(regions) <= 127 else np.int32
-    route = np.zeros(best.shape, route_type)
+    route = workspace.zeros(best.shape, route_type)
     for index, region in enumerate(regions[1:], start=1):
         candidate = xp[region]
         better = candidate > best
@@ -92,8 +95,8 @@ class PoolScatter(Function):
                 shape: tuple) -> Any:
         spatial = tuple(shape[2:])
         gt, rt = batch_last(g), batch_last(route)
-        target = np.zeros((shape[1],) + padded_shape(spatial, geometry.padding) + (shape[0],),
-                          g.dtype)
+        target = workspace.zeros(
+            (shape[1],) + padded_shape(spatial, geometry.padding) + (shape[0],), g.dtype)
         finite = bool(np.isfinite(gt).all())
         overlapping = _overlapping(kernel, geometry)
         for index, region in enumerate(offset_regions(kernel, geometry, g.shape[2:])):
@@ -151,7 +154,8 @@ class AvgPool(Function):
         out = output_shape(x.shape[2:], kernel, geometry)
         xp = pad(batch_last(x), geometry.padding)
         regions = offset_regions(kernel, geometry, out)
-        total = np.array(xp[regions[0]])
+        total = workspace.empty(xp[regions[0]].shape, np.result_type(x.dtype, np.float32))
+        np.copyto(total, xp[regions[0]])
         for region in regions[1:]:
             total += xp[region]
         total /= _divisor_last(divisor)
@@ -174,8 +178,8 @@ class AvgPoolAdjoint(Function):
                 shape: tuple) -> Any:
         spatial = tuple(shape[2:])
         share = batch_last(g) / _divisor_last(divisor)
-        target = np.zeros((shape[1],) + padded_shape(spatial, geometry.padding) + (shape[0],),
-                          share.dtype)
+        target = workspace.zeros(
+            (shape[1],) + padded_shape(spatial, geometry.padding) + (shape[0],), share.dtype)
         for region in offset_regions(kernel, geometry, g.shape[2:]):
             target[region] += share
         return batch_first(crop(target, geometry.padding, spatial))
