@@ -9,7 +9,7 @@ A step is zero_grad, forward, cross-entropy, backward and a plain SGD update. Ea
 times ``--steps`` steps of each framework in turn; the median over ``--repeats`` is reported,
 with the ratio gategrad / PyTorch (lower is better; 1.0 is parity).
 
-    python benchmarks/nn_steps.py [--threads N] [--steps 20] [--repeats 7]
+    python benchmarks/nn_steps.py [--threads N] [--steps 20] [--repeats 7] [--clock cpu]
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="cpu: process CPU time, robust on a loaded machine (use with "
+                             "--threads 1)")
     return parser.parse_args()
 
 
@@ -87,10 +90,11 @@ def torch_step(model, x, y) -> float:
 
 
 def time_steps(step, model, x, y, steps: int) -> float:
-    start = time.perf_counter()
+    clock = time.process_time if ARGS.clock == "cpu" else time.perf_counter
+    start = clock()
     for _ in range(steps):
         step(model, x, y)
-    return (time.perf_counter() - start) / steps
+    return (clock() - start) / steps
 
 
 def compare(name: str, build, input_shape: tuple, batch: int) -> float:
@@ -123,8 +127,8 @@ def compare(name: str, build, input_shape: tuple, batch: int) -> float:
 
 def main() -> None:
     torch.set_num_threads(ARGS.threads)
-    print(f"float32, {ARGS.threads} thread(s), median of {ARGS.repeats} x {ARGS.steps} steps; "
-          f"numpy {np.__version__}, torch {torch.__version__}")
+    print(f"float32, {ARGS.threads} thread(s), {ARGS.clock} clock, median of {ARGS.repeats} x "
+          f"{ARGS.steps} steps; numpy {np.__version__}, torch {torch.__version__}")
     compare("LeNet-5 training step, batch 64", lenet, (1, 28, 28), 64)
     compare("MLP 784-256-128-10 step, batch 128", mlp, (784,), 128)
 
