@@ -11,11 +11,14 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..node import Node
 from ..numpy_dispatch import register_function, register_ufunc
 
 
 def _value(x: Any) -> Any:
-    return getattr(x, "data", x)
+    """The raw value of a graph node; raw values as they are (an ndarray's ``.data`` is a
+    memoryview, so ``getattr(x, "data", x)`` would be wrong here)."""
+    return x.data if isinstance(x, Node) else x
 
 
 class Add(Function):
