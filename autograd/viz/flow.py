@@ -26,7 +26,15 @@ import numpy as np
 from ..engine import parents
 from . import labels as lb
 from .gradients import any_freed, edge_gradients, raw_value
-from .graph import Drawer, GateGraph, Style, draw_graph, name_map
+from .graph import (
+    DEFAULT_EXPLODE,
+    DEFAULT_VANISH,
+    Drawer,
+    GateGraph,
+    Style,
+    draw_graph,
+    name_map,
+)
 
 HEALTHY, VANISHING, EXPLODING, NONFINITE, DEAD = (
     "healthy", "vanishing", "exploding", "nan/inf", "dead"
@@ -52,6 +60,7 @@ EDGE_BINS = (
     (1e3, "#fd8d3c", "1 .. 1e3"),
     (math.inf, "#de2d26", "≥ 1e3"),
 )
+MIN_WIDTH_SPAN = 3.0  # decades of gradient magnitude from the thinnest to the widest edge
 ZERO_EDGE = "#b0b0b0"
 NONFINITE_EDGE = "#8e44ad"
 
@@ -66,7 +75,9 @@ def magnitude(grad: Any) -> float:
     return float(values.mean())
 
 
-def classify(value: Any, grad: Any, vanish: float = 1e-5, explode: float = 1e3) -> str | None:
+def classify(
+    value: Any, grad: Any, vanish: float = DEFAULT_VANISH, explode: float = DEFAULT_EXPLODE
+) -> str | None:
     """The health of a gradient relative to its value (None when there is no gradient)."""
     if grad is None:
         return None
@@ -103,7 +114,7 @@ class FlowStyle(Style):
 
     show_caption = False
 
-    def __init__(self, vanish: float = 1e-5, explode: float = 1e3) -> None:
+    def __init__(self, vanish: float = DEFAULT_VANISH, explode: float = DEFAULT_EXPLODE) -> None:
         self.vanish = vanish
         self.explode = explode
         self.edges: dict = {}
@@ -143,9 +154,8 @@ class FlowStyle(Style):
             return "3"
         if size == 0:
             return "1"
-        if self.high == self.low:
-            return "2.5"
-        share = (math.log10(size) - self.low) / (self.high - self.low)
+        span = max(self.high - self.low, MIN_WIDTH_SPAN)  # tiny differences stay tiny
+        share = (math.log10(size) - (self.high - span)) / span
         return f"{0.8 + 4.2 * share:.2f}"
 
     def value_lines(self, drawer: Drawer, node: Any) -> list:
@@ -242,8 +252,8 @@ def draw_gradient_flow(
     root: Any,
     params: Mapping | Iterable | None = None,
     *,
-    vanish: float = 1e-5,
-    explode: float = 1e3,
+    vanish: float = DEFAULT_VANISH,
+    explode: float = DEFAULT_EXPLODE,
     **options: Any,
 ) -> GateGraph:
     """A picture of how the gradient flows back from ``root``: ``draw_graph(mode="flow")``.
@@ -269,7 +279,7 @@ class ParameterGradient:
 
 
 def gradient_stats(
-    params: Mapping | Iterable, *, vanish: float = 1e-5, explode: float = 1e3
+    params: Mapping | Iterable, *, vanish: float = DEFAULT_VANISH, explode: float = DEFAULT_EXPLODE
 ) -> list:
     """Mean and max |grad| of each named parameter's ``.grad``, in the order given, with its
     health (as in the gradient-flow view). ``params``: e.g. ``model.named_parameters()``."""
@@ -298,8 +308,8 @@ def plot_gradient_flow(
     params: Mapping | Iterable,
     *,
     ax: Any = None,
-    vanish: float = 1e-5,
-    explode: float = 1e3,
+    vanish: float = DEFAULT_VANISH,
+    explode: float = DEFAULT_EXPLODE,
     title: str = "gradient flow per parameter",
 ) -> Any:
     """Bar chart of mean and max |grad| per named parameter, layer by layer (log scale).

@@ -22,6 +22,8 @@ from .gradients import resolve_gradients
 from .render import GateGraph
 
 DEFAULT_MAX_NODES = 200
+DEFAULT_VANISH = 1e-4  # gradient-flow view: mean |grad| below this times mean |value|
+DEFAULT_EXPLODE = 1e3  # gradient-flow view: mean |grad| above this times max(mean |value|, 1)
 LEAF_FILL = "#dbe9f7"  # leaves that require grad (inputs, parameters)
 CONSTANT_FILL = "#f0f0f0"  # nodes without gradient
 GATE_FILL = "#f7f7f7"
@@ -280,25 +282,17 @@ class Drawer:
             graph.edge("more", gid, style="dashed", color=lb.GREY)
 
     def _draw_clusters(self, graph: GateGraph, clustered: dict) -> None:
-        """Parameters grouped by dotted prefix, nested (``layers`` > ``layers.0``)."""
-        if not clustered:
-            return
-        prefixes = set()
-        for prefix in clustered:
-            parts = prefix.split(".")
-            prefixes.update(".".join(parts[: i + 1]) for i in range(len(parts)))
-        subgraphs = {}
-        for prefix in sorted(prefixes):
-            sub = GateGraph(name=f"cluster_{prefix}")
-            sub.attr(label=prefix, style="rounded,dashed", color="#4a78a8", fontcolor="#4a78a8",
-                     fontname=FONT, fontsize="11")
-            for vid, label, attrs in clustered.get(prefix, ()):
-                sub.node(vid, label=label, **attrs)
-            subgraphs[prefix] = sub
-        # deepest first, so that each cluster is complete before its parent takes it in
-        for prefix in sorted(prefixes, key=lambda p: p.count("."), reverse=True):
-            owner = graph if "." not in prefix else subgraphs[prefix.rsplit(".", 1)[0]]
-            owner.subgraph(subgraphs[prefix])
+        """Parameters grouped by dotted prefix: ``layers.0.weight`` in cluster ``layers.0``.
+
+        One level only: nesting ``layers.0`` inside ``layers`` would pull every layer's
+        parameters into one column, far from the gates that use them.
+        """
+        for prefix, statements in clustered.items():
+            with graph.subgraph(name=f"cluster_{prefix}") as sub:
+                sub.attr(label=prefix, style="rounded,dashed", color="#4a78a8",
+                         fontcolor="#4a78a8", fontname=FONT, fontsize="11")
+                for vid, label, attrs in statements:
+                    sub.node(vid, label=label, **attrs)
 
     def _draw_summary(self, graph: GateGraph) -> None:
         selection = self.selection
@@ -306,9 +300,10 @@ class Drawer:
             return
         lines = [f"... {selection.hidden_gates:,} more gates"]
         if selection.hidden_leaves:
-            lines.append(f"and {selection.hidden_leaves:,} more inputs")
+            count = selection.hidden_leaves
+            lines.append(f"and {count:,} more input{'' if count == 1 else 's'}")
         lines.append(f"(max_nodes={len(self.nodes)})")
-        graph.node("more", label="\n".join(lines), shape="note", style="filled",
+        graph.node("more", label="<" + "<br/>".join(lines) + ">", shape="note", style="filled",
                    fillcolor="#fafafa", color=lb.GREY, fontcolor="#555555")
 
     def caption_lines(self) -> list:
@@ -335,8 +330,8 @@ def draw_graph(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     grads: Any = "auto",
     mode: str = "values",
-    vanish: float = 1e-5,
-    explode: float = 1e3,
+    vanish: float = DEFAULT_VANISH,
+    explode: float = DEFAULT_EXPLODE,
 ) -> GateGraph:
     """A picture of the graph that produced ``root`` (a ``graphviz.Digraph``).
 

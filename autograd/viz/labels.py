@@ -26,6 +26,12 @@ def number(x: Any) -> str:
     return f"{x:.4g}"
 
 
+def constant(x: Any) -> str:
+    """A constant operand as written: up to 6 significant digits (1.0001, 0.001, -1)."""
+    x = float(x)
+    return "0" if x == 0 else f"{x:.6g}"
+
+
 def is_single(value: Any) -> bool:
     """True for a python number or an array with one element."""
     return np.size(value) == 1
@@ -136,7 +142,7 @@ def scalar_gate_text(node: Any) -> str:
         c, constant_first = a.data, True
     else:
         return symbol
-    text = number(c)
+    text = constant(c)
     name = fn.__name__
     if name in ("Add", "Mul"):
         return f"{symbol}{text}"

@@ -78,7 +78,7 @@ class BackwardWalkthrough(Sequence):
         if node is None:
             return "const"
         if lb.is_folded_constant(node) and node not in self.labels:
-            return lb.number(node.data)
+            return lb.constant(node.data)
         return self.labels.get(node, "?")
 
     def text(self, index: int) -> str:
