@@ -32,7 +32,7 @@ def attr(text, name):
 
 
 def node_attrs(source, node_id):
-    line = next(l for l in source.splitlines() if l.strip().startswith(f"{node_id} [label="))
+    line = next(s for s in source.splitlines() if s.strip().startswith(f"{node_id} [label="))
     return line.rsplit(">", 1)[1]
 
 
