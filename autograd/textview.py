@@ -31,12 +31,18 @@ def graph_nodes(root: Any) -> list:
 
 
 def node_labels(nodes: Iterable, names: Mapping | None = None) -> dict:
-    """``{node: label}``: the given names, and n0, n1, ... for the other ``nodes`` in order."""
+    """``{node: label}``: the given names, Scalar constants by their value, and n0, n1, ...
+    for the other ``nodes`` in order."""
+    from .viz.labels import constant, is_folded_constant
+
     labels = dict(names or {})
     taken = set(labels.values())
     counter = 0
     for node in nodes:
         if node in labels:
+            continue
+        if is_folded_constant(node):
+            labels[node] = constant(node.data)
             continue
         while f"n{counter}" in taken:
             counter += 1

@@ -158,6 +158,15 @@ class FlowStyle(Style):
         share = (math.log10(size) - (self.high - span)) / span
         return f"{0.8 + 4.2 * share:.2f}"
 
+    def value_stat_lines(self, drawer: Drawer, node: Any) -> list:
+        return [f"mean|x| {lb.number(magnitude(node.data))}"]
+
+    def grad_lines(self, drawer: Drawer, node: Any) -> list:
+        grad = drawer.grads.get(node)
+        if grad is None or lb.is_single(grad) or not drawer.show_grads:
+            return drawer.default_grad_lines(node)
+        return [f'<font color="{lb.RED}">mean|g| {lb.number(magnitude(grad))}</font>']
+
     def value_lines(self, drawer: Drawer, node: Any) -> list:
         text = STATUS_TEXT.get(self.status.get(node))
         return [f"<b>{text}</b>"] if text else []
@@ -210,6 +219,9 @@ class FlowStyle(Style):
 
     def title_lines(self, drawer: Drawer) -> list:
         lines = ["gradient flow (arrows: the way the gradient flows)"]
+        note = drawer.gradient_note()
+        if note and not self.approximate:
+            lines.append(f'<font color="{lb.GREY}">{note}</font>')
         if self.approximate:
             lines.append(
                 f'<font color="{lb.GREY}">backward() freed the graph: edges show their input\'s '

@@ -110,7 +110,12 @@ class Style:
         pass
 
     def value_lines(self, drawer: Drawer, node: Any) -> list:
+        """Lines added at the end of a value node's label."""
         return []
+
+    def value_stat_lines(self, drawer: Drawer, node: Any) -> list:
+        """The statistics of a many-element value."""
+        return lb.value_stats(node.data)
 
     def grad_lines(self, drawer: Drawer, node: Any) -> list:
         return drawer.default_grad_lines(node)
@@ -207,7 +212,7 @@ class Drawer:
             if lb.is_single(data):
                 lines.append(lb.number(np.asarray(data).reshape(())))
             else:
-                lines.extend(lb.escape(line) for line in lb.value_stats(data))
+                lines.extend(lb.escape(line) for line in self.style.value_stat_lines(self, node))
         if not node.requires_grad:
             lines.append(f'<font color="{lb.GREY}">no grad</font>')
         lines.extend(self.style.grad_lines(self, node))
@@ -270,7 +275,7 @@ class Drawer:
                      "color": "#777777"}
         else:
             attrs = {"shape": "circle", "style": "filled", "fillcolor": GATE_FILL,
-                     "color": "#777777", "margin": "0.02"}
+                     "color": "#777777", "margin": "0.02", "fontsize": "13"}
         attrs.update(self.style.gate_attrs(self, node))
         graph.node(gid, label=self.gate_label(node), **attrs)
         graph.edge(gid, vid, **self.style.output_edge_attrs(self, node))
@@ -310,14 +315,25 @@ class Drawer:
         lines = []
         if self.show_values and self.show_grads:
             lines.append(f'forward value (black), <font color="{lb.RED}">gradient (red)</font>')
-        if self.grad_source == "stored" and self.show_grads:
-            missing = any(n.requires_grad and self.grads.get(n) is None for n in self.nodes)
-            if missing:
-                lines.append(
-                    f'<font color="{lb.GREY}">backward() freed the graph: intermediate '
-                    "gradients not kept (draw before backward() to see them)</font>"
-                )
+        note = self.gradient_note()
+        if note and self.show_grads:
+            lines.append(f'<font color="{lb.GREY}">{note}</font>')
         return lines
+
+    def gradient_note(self) -> str | None:
+        """Why some gradients are missing from the picture, if they are."""
+        if self.grad_source != "stored":
+            return None
+        if not any(n.requires_grad and self.grads.get(n) is None for n in self.nodes):
+            return None
+        root = self.root
+        if not root.requires_grad:
+            return "the root does not require grad: no gradient flows"
+        if root._is_array and np.size(root.data) != 1:
+            return (f"the root has {np.size(root.data)} elements: pass "
+                    "grads=node_gradients(root, gradient=...) to draw gradients")
+        return ("backward() freed the graph: intermediate gradients not kept "
+                "(draw before backward() to see them)")
 
 
 def draw_graph(

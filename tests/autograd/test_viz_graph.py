@@ -256,3 +256,15 @@ def test_missing_dot_gives_install_help_and_keeps_source(tmp_path, monkeypatch):
 def test_exported_from_autograd():
     assert ag.draw_graph is draw_graph
     assert isinstance(draw_graph(lecture_add_mul()[0]), GateGraph)
+
+
+def test_many_element_root_needs_a_seed_and_says_so():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    source = draw_graph(y, params={"x": x}).source
+    assert "the root has 2 elements: pass grads=node_gradients(root, gradient=...)" in source
+    grads = ag.node_gradients(y, gradient=np.array([1.0, 0.25], dtype=np.float32))
+    source = draw_graph(y, params={"x": x}, grads=grads).source
+    assert named_lines(source, "x")[-2:] == [
+        f"{RED}grad mean 1.5  std 0.5</font>", f"{RED}grad norm 2.236  max|g| 2</font>"
+    ]
