@@ -22,7 +22,6 @@ def sigmoid_neuron() -> None:
     save_png(ag.draw_graph(f, params=names), "sigmoid_neuron")
     steps = ag.backward_steps(f, params=names)
     save_png(steps.graph(6), "backward_step")
-    steps.to_html(HERE / "sigmoid_neuron_walkthrough.html")
 
 
 def gradient_flow() -> None:
