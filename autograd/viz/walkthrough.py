@@ -138,11 +138,12 @@ class BackwardWalkthrough(Sequence):
         return grads
 
     def graph(self, index: int, *, rankdir: str = "LR",
-              max_nodes: int | None = DEFAULT_MAX_NODES) -> GateGraph:
-        """The picture of frame ``index``: gradients known so far, the current gate highlighted."""
+              max_nodes: int | None = DEFAULT_MAX_NODES, title: bool = True) -> GateGraph:
+        """The picture of frame ``index``: gradients known so far, the current gate highlighted,
+        and (``title=True``) the frame's text above it."""
         if not 0 <= index < len(self):
             raise IndexError(f"backward_steps: frame {index} out of range (0..{len(self) - 1})")
-        style = StepStyle(self, index)
+        style = StepStyle(self, index, title)
         drawer = Drawer(self.root, params=[(n, node) for node, n in self.labels.items()],
                         rankdir=rankdir, max_nodes=max_nodes,
                         grads=self.gradients_after(index), style=style)
@@ -181,7 +182,8 @@ class BackwardWalkthrough(Sequence):
         uid = f"gg{next(self._ids)}"
         frames = []
         for i in range(len(self)):
-            svg = self.graph(i, **options).pipe(format="svg", encoding="utf-8")
+            graph = self.graph(i, title=False, **options)  # the text is in <pre> above it
+            svg = graph.pipe(format="svg", encoding="utf-8")
             svg = svg[svg.index("<svg"):]
             svg = re.sub(r'\bid="', f'id="{uid}f{i}_', svg)
             hidden = "" if i == 0 else ' style="display:none"'
@@ -198,7 +200,8 @@ class StepStyle(Style):
 
     title_align = "left"
 
-    def __init__(self, walkthrough: BackwardWalkthrough, index: int) -> None:
+    def __init__(self, walkthrough: BackwardWalkthrough, index: int, title: bool = True) -> None:
+        self.title = title
         self.walkthrough = walkthrough
         self.index = index
         self.step = walkthrough[index]
@@ -235,6 +238,8 @@ class StepStyle(Style):
                 "label": _short_show(self.step.upstream), "fontcolor": lb.RED}
 
     def title_lines(self, drawer: Drawer) -> list:
+        if not self.title:
+            return []
         return [lb.escape(line) for line in self.walkthrough.text(self.index).split("\n")]
 
 

@@ -173,16 +173,20 @@ def test_params_must_map_names_to_nodes():
         draw_graph(f, max_nodes=0)
 
 
-def chain(length):
-    x = ag.Scalar(0.5)
+def chain(length, kind="scalar"):
+    x = ag.Scalar(0.5) if kind == "scalar" else ag.tensor([0.5, 1.0], requires_grad=True)
     y = x
     for i in range(length):
         y = y * 1.0001 if i % 2 else y + 0.001
     return x, y
 
 
-def test_hundred_thousand_gate_chain_collapses_into_a_summary_node():
-    x, y = chain(100_000)
+@pytest.mark.parametrize("kind", ["scalar", "tensor"])
+def test_hundred_thousand_gate_chain_collapses_into_a_summary_node(kind):
+    x, y = chain(100_000, kind)
+    if kind == "tensor":
+        y = y[0]  # one more gate; a one-element root
+        assert draw_graph(y, max_nodes=50).source.count("getitem") == 1
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(200)  # nothing may recurse through the graph
     try:
@@ -192,8 +196,9 @@ def test_hundred_thousand_gate_chain_collapses_into_a_summary_node():
     labels = node_labels(source)
     assert len([i for i in labels if i.startswith("v")]) == 50
     assert len([i for i in labels if i.startswith("g")]) == 50
+    hidden = 99_950 if kind == "scalar" else 99_951
     assert label_lines(labels["more"]) == [
-        "... 99,950 more gates", "and 1 more input", "(max_nodes=50)"
+        f"... {hidden:,} more gates", "and 1 more input", "(max_nodes=50)"
     ]
     # the cut gate is fed by the summary node
     assert [(t, h) for t, h, _ in edges(source) if t == "more"] == [("more", "g49")]

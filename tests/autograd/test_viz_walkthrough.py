@@ -91,6 +91,7 @@ def test_frame_pictures_light_the_current_gate_and_fill_in_gradients():
     assert "step 1 of 2: gate *" in first and 'fillcolor="#ffe08a"' in first
     second = steps.graph(1).source
     assert node_labels(second)[node_id_by_name(second, "x")].endswith(f"{RED}-4</font>")
+    assert "step 1 of 2" not in steps.graph(0, title=False).source
     with pytest.raises(IndexError, match="frame 2 out of range"):
         steps.graph(2)
 
