@@ -137,12 +137,13 @@ def stored_gradients(nodes: Iterable) -> dict:
     return {node: _plain(node, raw_value(node.grad)) for node in nodes}
 
 
-def resolve_gradients(root: Any, nodes: list, grads: Any) -> tuple:
+def resolve_gradients(root: Any, nodes: list, grads: Any, freed: bool | None = None) -> tuple:
     """The gradients to draw for ``nodes``: ``(mapping, source)``, source being "computed",
     "stored" or "given".
 
     ``grads`` is "auto" (computed while the graph is alive, else the stored ``.grad``),
     "compute", "stored", or a mapping node -> gradient (e.g. from ``node_gradients``).
+    ``freed``: whether any gate of the graph was freed, when the caller already knows.
     """
     if isinstance(grads, Mapping):
         return {node: raw_value(grads.get(node)) for node in nodes}, "given"
@@ -160,7 +161,9 @@ def resolve_gradients(root: Any, nodes: list, grads: Any) -> tuple:
             "roots pass grads=node_gradients(root, gradient=...)"
         )
     if seedable:
-        if not any_freed(topological_order([root])):
+        if freed is None:
+            freed = any_freed(topological_order([root]))
+        if not freed:
             return _capture(root, nodes), "computed"
         if grads == "compute":
             raise RuntimeError(FREED_MESSAGE.format(what="grads='compute'"))

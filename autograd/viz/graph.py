@@ -18,7 +18,7 @@ import numpy as np
 from ..engine import parents
 from ..node import Node
 from . import labels as lb
-from .gradients import resolve_gradients
+from .gradients import is_freed, resolve_gradients
 from .render import GateGraph
 
 DEFAULT_MAX_NODES = 200
@@ -60,6 +60,7 @@ class Selection:
     hidden_gates: int = 0
     hidden_leaves: int = 0
     cut: set = field(default_factory=set)  # drawn gate outputs with an input left out
+    freed: bool = False  # a backward() without retain_graph released some gate's saved values
 
 
 def select_nodes(root: Any, max_nodes: int | None, names: Mapping) -> Selection:
@@ -71,9 +72,12 @@ def select_nodes(root: Any, max_nodes: int | None, names: Mapping) -> Selection:
     seen = {root}
     queue = deque([root])
     hidden_gates = hidden_leaves = 0
+    freed = False
     limit = float("inf") if max_nodes is None else max_nodes
     while queue:
         node = queue.popleft()
+        if not freed and node._fn is not None and is_freed(node):
+            freed = True
         if len(kept) < limit:
             kept.append(node)
             kept_set.add(node)
@@ -97,7 +101,7 @@ def select_nodes(root: Any, max_nodes: int | None, names: Mapping) -> Selection:
                 p is not None and p not in kept_set and p in seen for p in parents(node)
             ):
                 cut.add(node)
-    return Selection(kept, hidden_gates, hidden_leaves, cut)
+    return Selection(kept, hidden_gates, hidden_leaves, cut, freed)
 
 
 class Style:
@@ -177,7 +181,9 @@ class Drawer:
         self.ids = {node: f"v{i}" for i, node in enumerate(self.nodes)}
         self.is_array = root._is_array
         if show_grads or needs_grads:
-            self.grads, self.grad_source = resolve_gradients(root, self.nodes, grads)
+            self.grads, self.grad_source = resolve_gradients(
+                root, self.nodes, grads, freed=self.selection.freed
+            )
         else:
             self.grads, self.grad_source = {}, None
 
