@@ -268,17 +268,20 @@ def backward_steps(root: Any, *, params: Mapping | Iterable | None = None,
         steps.append(BackwardStep(len(steps), node, upstream, local_gradients(node),
                                   gate_backward(node, upstream)))
     seed = root._seed(gradient, False)
-    return BackwardWalkthrough(root, steps, _labels(root, order, name_map(params)), seed)
+    return BackwardWalkthrough(root, steps, _labels(root, name_map(params)), seed)
 
 
-def _labels(root: Any, order: list, names: dict) -> dict:
-    """Names for every node of the graph: given names, ``L`` for the root, n0, n1, ... else."""
-    from ..textview import node_labels
+def _labels(root: Any, names: dict) -> dict:
+    """Names for the graph's nodes: given names, ``L`` for the root, and n0, n1, ... in
+    ``print_graph``'s order; Scalar constants keep no label (they are folded into gates)."""
+    from ..textview import graph_nodes, node_labels
 
     labels = dict(names)
     if root not in labels:
         labels[root] = "L"
-    return node_labels(reversed(order), labels)
+    labels = node_labels(graph_nodes(root), labels)
+    return {node: label for node, label in labels.items()
+            if node in names or not lb.is_folded_constant(node)}
 
 
 def _arguments(node: Any, label: Any) -> list:
