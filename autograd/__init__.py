@@ -5,6 +5,10 @@ Note: this top-level package name clashes with the unrelated HIPS ``autograd`` p
 do not install both into one environment.
 """
 
+from . import api as _api
+from . import functional
+from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .api import *  # noqa: F403  (the op library: softmax, var, max, cat, gather, ...)
 from .dtypes import get_default_dtype, set_default_dtype
 from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .factories import (
@@ -27,6 +31,7 @@ from .factories import (
     zeros_like,
 )
 from .function import Context, Function
+from .functional import grad, hessian, hvp, jacobian, jvp, vjp
 from .functions import (
     abs,
     exp,
@@ -61,6 +66,8 @@ from .viz import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "detect_anomaly", "functional", "grad", "hessian", "hvp", "is_anomaly_enabled", "jacobian",
+    "jvp", "set_detect_anomaly", "vjp",
     "Context", "Function", "Node", "RemovableHandle", "Scalar", "Tensor",
     "abs", "arange", "empty", "enable_grad", "exp", "eye", "from_numpy", "full", "full_like",
     "get_default_dtype", "is_grad_enabled", "linspace", "log", "manual_seed", "matmul",
@@ -72,3 +79,4 @@ __all__ = [
     "backward_steps", "draw_gradient_flow", "draw_graph", "node_gradients",
     "plot_gradient_flow", "print_graph",
 ]
+__all__ += _api.__all__

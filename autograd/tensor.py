@@ -14,10 +14,12 @@ import numpy as np
 
 from .dtypes import get_default_dtype, is_floating, resolve_dtype
 from .engine import GradMode
+from .inplace import InPlaceOps
 from .node import Node
 from .numpy_dispatch import register_function, register_ufunc
 from .ops import elementwise as ew
 from .ops.linalg import MatMul
+from .ops.promotion import promote_division, promote_pair
 from .ops.reduce import Mean, Sum, normalize_dims
 from .ops.shape import Cast, Expand, GetItem, Permute, Reshape
 
@@ -37,7 +39,7 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     return array
 
 
-class Tensor(Node):
+class Tensor(Node, InPlaceOps):
     """An n-dimensional array that records the gates applied to it.
 
     ``Tensor(data, dtype=None, requires_grad=False)`` copies ``data`` like ``autograd.tensor``.
@@ -211,34 +213,34 @@ class Tensor(Node):
     # ---- arithmetic -----------------------------------------------------------------------
 
     def __add__(self, other: Any) -> Tensor:
-        return ew.Add.apply(self, other)
+        return ew.Add.apply(*promote_pair(self, other))
 
     def __radd__(self, other: Any) -> Tensor:
-        return ew.Add.apply(other, self)
+        return ew.Add.apply(*promote_pair(other, self))
 
     def __sub__(self, other: Any) -> Tensor:
-        return ew.Sub.apply(self, other)
+        return ew.Sub.apply(*promote_pair(self, other))
 
     def __rsub__(self, other: Any) -> Tensor:
-        return ew.Sub.apply(other, self)
+        return ew.Sub.apply(*promote_pair(other, self))
 
     def __mul__(self, other: Any) -> Tensor:
-        return ew.Mul.apply(self, other)
+        return ew.Mul.apply(*promote_pair(self, other))
 
     def __rmul__(self, other: Any) -> Tensor:
-        return ew.Mul.apply(other, self)
+        return ew.Mul.apply(*promote_pair(other, self))
 
     def __truediv__(self, other: Any) -> Tensor:
-        return ew.Div.apply(self, other)
+        return ew.Div.apply(*promote_division(self, other))
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return ew.Div.apply(other, self)
+        return ew.Div.apply(*promote_division(other, self))
 
     def __pow__(self, other: Any) -> Tensor:
-        return ew.Pow.apply(self, other)
+        return ew.Pow.apply(*promote_pair(self, other))
 
     def __rpow__(self, other: Any) -> Tensor:
-        return ew.Pow.apply(other, self)
+        return ew.Pow.apply(*promote_pair(other, self))
 
     def __neg__(self) -> Tensor:
         return ew.Neg.apply(self)
@@ -303,13 +305,13 @@ class Tensor(Node):
         return ew.Abs.apply(self)
 
     def pow(self, exponent: Any) -> Tensor:
-        return ew.Pow.apply(self, exponent)
+        return ew.Pow.apply(*promote_pair(self, exponent))
 
     def maximum(self, other: Any) -> Tensor:
-        return ew.Maximum.apply(self, other)
+        return ew.Maximum.apply(*promote_pair(self, other))
 
     def minimum(self, other: Any) -> Tensor:
-        return ew.Minimum.apply(self, other)
+        return ew.Minimum.apply(*promote_pair(self, other))
 
     def matmul(self, other: Any) -> Tensor:
         return MatMul.apply(self, other)

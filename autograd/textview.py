@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .engine import parents
+from .node import raw
 
 
 def graph_nodes(root: Any) -> list:
@@ -55,10 +56,7 @@ def format_value(value: Any) -> str:
     """A short text for a float or an array (shape and a few statistics)."""
     if value is None:
         return "-"
-    from .node import Node
-
-    if isinstance(value, Node):
-        value = value.data
+    value = raw(value)
     array = np.asarray(value)
     if array.size == 1:
         return f"{array.item():.4g}"

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import RELEASED, GradMode, parents, run_backward, sum_to_shape, topological_order
-from ..node import Node
+from ..node import raw
 
 FREED_MESSAGE = (
     "{what}: the graph's saved values were freed by an earlier backward(), so its gates cannot "
@@ -171,9 +171,8 @@ def resolve_gradients(root: Any, nodes: list, grads: Any, freed: bool | None = N
 
 
 def raw_value(value: Any) -> Any:
-    """The float or ndarray behind a gradient (Tensor gradients are Tensors); raw values as
-    they are (an ndarray's own ``.data`` is a memoryview)."""
-    return value.data if isinstance(value, Node) else value
+    """The float or ndarray behind a gradient (Tensor gradients are Tensors)."""
+    return raw(value)
 
 
 def _plain(node: Any, grad: Any) -> Any:
