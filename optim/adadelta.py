@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, check_lr, check_range, params_with_grad
+from .optimizer import Optimizer, check_lr, check_range, params_to_update
 
 
 class Adadelta(Optimizer):
@@ -50,7 +50,7 @@ class Adadelta(Optimizer):
         eps = group["eps"]
         weight_decay = group["weight_decay"]
         maximize = group["maximize"]
-        for p, grad in params_with_grad(group):
+        for p, grad in params_to_update(group):
             x = p.data
             state = self.state[p]
             if not state:

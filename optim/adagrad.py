@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, check_lr, check_range, params_with_grad
+from .optimizer import Optimizer, check_lr, check_range, params_to_update
 
 
 class Adagrad(Optimizer):
@@ -71,7 +71,7 @@ class Adagrad(Optimizer):
         weight_decay = group["weight_decay"]
         eps = group["eps"]
         maximize = group["maximize"]
-        for p, grad in params_with_grad(group):
+        for p, grad in params_to_update(group):
             x = p.data
             state = self._init_state(p, group)
             state["step"] += 1

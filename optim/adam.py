@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, check_betas, check_lr, check_range, lerp_, params_with_grad
+from .optimizer import Optimizer, check_betas, check_lr, check_range, lerp_, params_to_update
 
 
 class Adam(Optimizer):
@@ -66,7 +66,7 @@ class Adam(Optimizer):
         amsgrad = group["amsgrad"]
         maximize = group["maximize"]
         decoupled = group["decoupled_weight_decay"]
-        for p, grad in params_with_grad(group):
+        for p, grad in params_to_update(group):
             x = p.data
             state = self.state[p]
             if not state:

@@ -100,11 +100,13 @@ class LBFGS(Optimizer):
         for p in self._params:
             size = p.data.size
             p.data += t * direction[offset:offset + size].reshape(p.data.shape)
+            p._version += 1
             offset += size
 
     def _set(self, values: list[np.ndarray]) -> None:
         for p, value in zip(self._params, values):
             p.data[...] = value
+            p._version += 1
 
     # ---- the step -------------------------------------------------------------------------
 

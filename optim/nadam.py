@@ -9,7 +9,7 @@ import numpy as np
 
 from autograd import get_default_dtype
 
-from .optimizer import Optimizer, check_betas, check_lr, check_range, lerp_, params_with_grad
+from .optimizer import Optimizer, check_betas, check_lr, check_range, lerp_, params_to_update
 
 
 class NAdam(Optimizer):
@@ -69,7 +69,7 @@ class NAdam(Optimizer):
         momentum_decay = group["momentum_decay"]
         decoupled = group["decoupled_weight_decay"]
         maximize = group["maximize"]
-        for p, grad in params_with_grad(group):
+        for p, grad in params_to_update(group):
             x = p.data
             state = self.state[p]
             if not state:

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
+import autograd
 from autograd import Tensor, enable_grad, no_grad
-from autograd.engine import SECOND_BACKWARD_MESSAGE, run_backward
+from autograd.engine import SECOND_BACKWARD_MESSAGE
 
 from .optimizer import Optimizer, check_lr, check_range
 
@@ -137,20 +138,21 @@ class Newton(Optimizer):
                     return
                 for p, value in zip(params, start):
                     p.data[...] = value
+                    p._version += 1
             damping = damping * factor if damping > 0 else 1e-8 * scale
         state["damping"] = damping  # no acceptable step: parameters unchanged
 
 
 def gradient_and_hessian(loss: Tensor, params: list[Tensor]) -> tuple[np.ndarray, np.ndarray]:
     """The gradient (flat, length n) and the n x n Hessian of ``loss`` with respect to
-    ``params`` (flattened and concatenated in order), by double backward: one backward pass
-    through the gradient's graph per Hessian row. Also sets each ``p.grad`` to its gradient."""
+    ``params`` (flattened and concatenated in order), by double backward with
+    ``autograd.grad``: one backward pass through the gradient's graph per Hessian row.
+    Also sets each ``p.grad`` to its gradient."""
     sizes = [p.data.size for p in params]
     n = sum(sizes)
     dtype = np.result_type(*[p.data.dtype for p in params])
-    seed = Tensor._from_raw(np.ones_like(loss.data))
     try:
-        grads = run_backward([loss], [seed], retain_graph=True, create_graph=True, capture=params)
+        grads = autograd.grad(loss, params, create_graph=True, allow_unused=True)
     except RuntimeError as error:
         if str(error) == SECOND_BACKWARD_MESSAGE:
             raise RuntimeError(
@@ -164,15 +166,14 @@ def gradient_and_hessian(loss: Tensor, params: list[Tensor]) -> tuple[np.ndarray
     for p, g, size in zip(params, grads, sizes):
         if g is not None:
             gradient[offset:offset + size] = g.data.reshape(-1)
-            if g.requires_grad:
+            if g.requires_grad:  # else the gradient is constant: these rows stay zero
                 for j in range(size):
-                    row_seed = np.zeros(size, g.data.dtype)
-                    row_seed[j] = 1
-                    rows = run_backward(
-                        [g], [row_seed.reshape(g.data.shape)], retain_graph=True, capture=params
-                    )
+                    seed = np.zeros(size, g.data.dtype)
+                    seed[j] = 1
+                    rows = autograd.grad(g, params, grad_outputs=seed.reshape(g.data.shape),
+                                         retain_graph=True, allow_unused=True)
                     hessian[offset + j] = np.concatenate([
-                        np.zeros(s, dtype) if r is None else np.asarray(r).reshape(-1)
+                        np.zeros(s, dtype) if r is None else r.data.reshape(-1)
                         for r, s in zip(rows, sizes)
                     ])
         p.grad = Tensor._from_raw(gradient[offset:offset + size].reshape(p.data.shape).copy())
@@ -211,4 +212,5 @@ def _move(params: list[Tensor], delta: np.ndarray) -> None:
     for p in params:
         size = p.data.size
         p.data += delta[offset:offset + size].reshape(p.data.shape).astype(p.data.dtype)
+        p._version += 1
         offset += size

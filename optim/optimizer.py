@@ -27,6 +27,11 @@ class _RequiredParameter:
 
 required = _RequiredParameter()
 
+_SET_MESSAGE = (
+    "{}: optimizer parameters need to be organized in ordered collections, but the ordering "
+    "of tensors in sets will change between runs. Please use a list instead."
+)
+
 
 class Optimizer:
     """Base class: ``Optimizer(params, defaults)``.
@@ -49,6 +54,8 @@ class Optimizer:
                 f"{self._name}: params should be an iterable of Tensors or of parameter-group "
                 "dicts, got a single dict; wrap it in a list: [{'params': ...}]"
             )
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(_SET_MESSAGE.format(self._name))
         self.defaults = dict(defaults)
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
@@ -80,11 +87,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, (set, frozenset)):
-            raise TypeError(
-                f"{self._name}: optimizer parameters need to be organized in ordered "
-                "collections, but the ordering of tensors in sets will change between runs. "
-                "Please use a list instead."
-            )
+            raise TypeError(_SET_MESSAGE.format(self._name))
         params = list(params)
         names = [p[0] for p in params if isinstance(p, tuple)]
         if names:
@@ -253,9 +256,19 @@ class Optimizer:
 # ---- helpers shared by the optimizers --------------------------------------------------------
 
 
-def params_with_grad(group: dict[str, Any]) -> list[tuple[Tensor, np.ndarray]]:
-    """(parameter, gradient array) for the parameters of ``group`` that have a gradient."""
-    return [(p, p.grad.data) for p in group["params"] if p.grad is not None]
+def params_to_update(group: dict[str, Any]) -> list[tuple[Tensor, np.ndarray]]:
+    """(parameter, gradient array) for the parameters of ``group`` that have a gradient.
+
+    The caller updates their ``.data`` in place, so their version counters are bumped (as
+    PyTorch's in-place updates do): a graph recorded before the step can no longer be
+    backpropagated through them.
+    """
+    updates = []
+    for p in group["params"]:
+        if p.grad is not None:
+            p._version += 1
+            updates.append((p, p.grad.data))
+    return updates
 
 
 def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:

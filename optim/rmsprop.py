@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, check_lr, check_range, lerp_, params_with_grad
+from .optimizer import Optimizer, check_lr, check_range, lerp_, params_to_update
 
 
 class RMSprop(Optimizer):
@@ -65,7 +65,7 @@ class RMSprop(Optimizer):
         momentum = group["momentum"]
         centered = group["centered"]
         maximize = group["maximize"]
-        for p, grad in params_with_grad(group):
+        for p, grad in params_to_update(group):
             x = p.data
             state = self.state[p]
             if not state:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .optimizer import Optimizer, check_lr, check_range, params_with_grad
+from .optimizer import Optimizer, check_lr, check_range, params_to_update
 
 
 class SGD(Optimizer):
@@ -62,7 +62,7 @@ class SGD(Optimizer):
         weight_decay = group["weight_decay"]
         nesterov = group["nesterov"]
         maximize = group["maximize"]
-        for p, grad in params_with_grad(group):
+        for p, grad in params_to_update(group):
             x = p.data
             if maximize:
                 grad = -grad
