@@ -22,7 +22,8 @@ class RMSprop(Optimizer):
         v     <- momentum * v + g / denom;  x <- x - lr * v    if momentum > 0
         x     <- x - lr * g / denom                            otherwise
 
-    Unlike Adagrad the cache forgets old gradients, so steps do not shrink to zero.
+    ``alpha`` is the course notes' ``decay_rate``. Unlike Adagrad the cache forgets old
+    gradients, so steps do not shrink to zero.
     Same as ``torch.optim.RMSprop`` (state: ``square_avg``, ``grad_avg``, ``momentum_buffer``).
     """
 

@@ -21,6 +21,10 @@ class SGD(Optimizer):
 
     With ``momentum=0`` this is plain gradient descent ``x <- x - lr * g``. The velocity is
     kept in ``state[p]["momentum_buffer"]``. Same formula and defaults as ``torch.optim.SGD``.
+
+    The course notes write momentum as ``v <- mu * v - lr * g;  x <- x + v`` (the velocity
+    includes the learning rate) and Nesterov as ``x <- x - mu * v_prev + (1 + mu) * v``; with
+    a constant ``lr`` these give the same iterates as the formulas above (``v_notes = -lr * v``).
     """
 
     def __init__(

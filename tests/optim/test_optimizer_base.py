@@ -281,3 +281,20 @@ def test_a_graph_recorded_before_the_step_cannot_be_backpropagated_after_it():
     assert a._version == version + 1
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         loss.backward()
+
+
+def test_optim_imports_only_autograd():
+    # DESIGN: arrows point down only; optim never imports nn
+    import ast
+    from pathlib import Path
+
+    roots = set()
+    for path in Path(optim.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                roots.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                roots.add(node.module.split(".")[0])
+    assert "nn" not in roots and "torch" not in roots
+    assert roots <= {"autograd", "numpy", "__future__", "collections", "typing", "copy",
+                     "math", "types", "bisect"}

@@ -244,3 +244,18 @@ def test_newton_damped_step_formula():
     opt.step(lambda: 0.5 * (ag.tensor(A) * x * x).sum())
     np.testing.assert_allclose(x.data, X0 - lr * (A * X0) / (A + damping), rtol=1e-12)
     assert math.isclose(opt.state[x]["damping"], damping)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_matches_the_course_notes_velocity_form(nesterov):
+    # notes: v <- mu v - lr g; x <- x + v  (Nesterov: x <- x - mu v_prev + (1 + mu) v)
+    lr, mu = 0.1, 0.9
+    velocity = {"v": np.zeros(3)}
+
+    def notes_update(x, g, t):
+        previous = velocity["v"]
+        velocity["v"] = mu * previous - lr * g
+        return x - mu * previous + (1 + mu) * velocity["v"] if nesterov else x + velocity["v"]
+
+    assert_same(take_steps(optim.SGD, lr=lr, momentum=mu, nesterov=nesterov),
+                by_hand(notes_update))
