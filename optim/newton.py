@@ -31,7 +31,8 @@ class Newton(Optimizer):
     Levenberg-Marquardt damping (``adaptive_damping=True``, the default): a step is kept only
     if it does not raise the loss and ``H + damping * I`` is positive definite (so ``d`` points
     downhill); otherwise the step is undone, ``damping`` is multiplied by ``damping_factor``
-    and the solve is retried (up to ``max_damping_tries`` times). After a kept step the
+    and the solve is retried (up to ``max_damping_tries`` times; if no try succeeds the
+    parameters stay where they were and the raised damping is kept). After a kept step the
     damping is divided by ``damping_factor`` again, but never below the ``damping`` given
     here. Large damping gives short gradient-descent steps ``d ~ -g / damping``; small
     damping gives full Newton steps. The current value is ``state[first param]["damping"]``.
