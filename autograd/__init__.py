@@ -5,8 +5,10 @@ Note: this top-level package name clashes with the unrelated HIPS ``autograd`` p
 do not install both into one environment.
 """
 
+from . import api as _api
 from . import functional
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .api import *  # noqa: F403  (the op library: softmax, var, max, cat, gather, ...)
 from .dtypes import get_default_dtype, set_default_dtype
 from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .factories import (
@@ -66,3 +68,4 @@ __all__ = [
     "set_grad_enabled", "sigmoid", "sqrt", "sum", "tanh", "tensor", "transpose", "where",
     "zeros", "zeros_like",
 ]
+__all__ += _api.__all__
