@@ -45,6 +45,7 @@ from .functions import (
     transpose,
     where,
 )
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node, RemovableHandle
 from .rng import manual_seed
 from .scalar import Scalar
@@ -61,3 +62,4 @@ __all__ = [
     "set_grad_enabled", "sigmoid", "sqrt", "sum", "tanh", "tensor", "transpose", "where",
     "zeros", "zeros_like",
 ]
+__all__ += ["GradcheckError", "gradcheck", "gradgradcheck"]
