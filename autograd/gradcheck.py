@@ -295,12 +295,14 @@ def _evaluate_at(problem: _Problem, node: Node, value: Any, reference: list) -> 
     node.data = value
     try:
         outputs = problem.evaluate()
+        # read before restoring: an output may be the perturbed node itself
+        values = [_values(out) for out in outputs]
     finally:
         node.data = original
     if [np.shape(out.data) for out in outputs] != [np.shape(out.data) for out in reference]:
         raise RuntimeError(f"{problem.name}: the function's outputs changed shape when an input "
                            f"was perturbed")
-    return [_values(out) for out in outputs]
+    return values
 
 
 def _moved(node: Node, delta: Any) -> Any:
