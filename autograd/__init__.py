@@ -5,6 +5,8 @@ Note: this top-level package name clashes with the unrelated HIPS ``autograd`` p
 do not install both into one environment.
 """
 
+from . import functional
+from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .dtypes import get_default_dtype, set_default_dtype
 from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .factories import (
@@ -27,6 +29,7 @@ from .factories import (
     zeros_like,
 )
 from .function import Context, Function
+from .functional import grad, hessian, hvp, jacobian, jvp, vjp
 from .functions import (
     abs,
     exp,
@@ -54,6 +57,8 @@ from .tensor import Tensor
 __version__ = "0.1.0"
 
 __all__ = [
+    "detect_anomaly", "functional", "grad", "hessian", "hvp", "is_anomaly_enabled", "jacobian",
+    "jvp", "set_detect_anomaly", "vjp",
     "Context", "Function", "Node", "RemovableHandle", "Scalar", "Tensor",
     "abs", "arange", "empty", "enable_grad", "exp", "eye", "from_numpy", "full", "full_like",
     "get_default_dtype", "is_grad_enabled", "linspace", "log", "manual_seed", "matmul",

@@ -30,6 +30,8 @@ class GradMode:
     # True while a backward pass runs with create_graph=True: gates then see graph nodes
     # instead of raw arrays, so their backward formulas are recorded (higher order for free).
     create_graph: bool = False
+    # anomaly mode (autograd.detect_anomaly): record creation sites, check for NaN/Inf
+    anomaly: bool = False
 
 
 class _GradModeContext:
@@ -202,7 +204,7 @@ def run_backward(
                     captured[node] = _owned(grad, node in borrowed, raw)
             elif fn is None or node._retain or node._retains_all_grads:
                 if raw and not node._is_array:
-                    node.grad += grad
+                    node.grad += float(grad)
                 else:
                     node._accumulate_grad(_owned(grad, node in borrowed, raw), raw)
             if fn is None:
@@ -214,6 +216,8 @@ def run_backward(
                 if not retain_graph:
                     node._saved = RELEASED
             else:
+                if ctx._versions is not None:
+                    _check_versions(node, fn, ctx._versions)
                 ctx._node = node
                 try:
                     results = fn.backward(ctx, grad)
@@ -223,6 +227,10 @@ def run_backward(
                     ctx._saved = RELEASED
             if results.__class__ is not tuple:
                 results = (results,)
+            if GradMode.anomaly:
+                from .anomaly import check_backward_results
+
+                check_backward_results(node, fn, results)
             rest = node._rest
             if rest is None:
                 inputs = (node._a,)
@@ -260,6 +268,19 @@ def run_backward(
     if captured is None:
         return None
     return [captured[node] for node in capture]
+
+
+def _check_versions(node: Any, fn: Any, versions: tuple) -> None:
+    """Refuse to backpropagate through a gate whose input was modified in place since."""
+    for index, (parent, version) in enumerate(zip(parents(node), versions)):
+        if parent is not None and version is not None and parent._version != version:
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: input {index} of {fn.__name__} (a tensor of shape "
+                f"{parent.data.shape} and dtype {parent.data.dtype}) is at version "
+                f"{parent._version}; expected version {version} instead. Hint: use the "
+                "out-of-place form of the operation (e.g. x = x.mul(2) instead of x.mul_(2))."
+            )
 
 
 def _owned(grad: Any, borrowed: bool, raw: bool) -> Any:

@@ -82,12 +82,13 @@ def _as_graph_value(value: Any, node: Any, inputs: tuple) -> Any:
 class Context(ContextProtocol):
     """The ``ctx`` of a Tensor gate: saved values plus any attributes forward sets."""
 
-    __slots__ = ("_saved", "_args", "_node", "__dict__")
+    __slots__ = ("_saved", "_args", "_node", "_versions", "__dict__")
 
     def __init__(self, args: tuple = ()) -> None:
         self._saved = None
         self._args = args
         self._node = None
+        self._versions = None  # versions of array inputs when recorded (in-place checks)
 
     def _graph_node(self) -> Any:
         if self._node is None:
@@ -157,6 +158,12 @@ class Function:
         if record:
             _link(out, args)
             ctx._node = out
+            if kind._is_array:
+                ctx._versions = tuple(
+                    arg._version if isinstance(arg, Node) else None for arg in args
+                )
+            if GradMode.anomaly:
+                record_creation(out)
         try:
             data = cls.forward(ctx, *raw)
         except (ValueError, TypeError) as error:
@@ -189,4 +196,5 @@ def _describe(raw: tuple) -> str:
     return ", ".join(parts)
 
 
+from .anomaly import record_creation  # noqa: E402
 from .node import Node  # noqa: E402  (Node's module imports this one)

@@ -229,3 +229,10 @@ class RemovableHandle:
 def is_node(value: Any) -> bool:
     return isinstance(value, Node)
 
+
+def raw(value: Any) -> Any:
+    """The raw value of a node (its ``.data``); anything else unchanged.
+
+    (Not ``getattr(value, "data")``: an ndarray's ``.data`` is its memory buffer.)"""
+    return value.data if isinstance(value, Node) else value
+

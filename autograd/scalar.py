@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .anomaly import record_creation
 from .engine import GradMode, parents
 from .function import ContextProtocol
-from .node import Node
+from .node import Node, raw
 from .ops import elementwise as ew
 
 
@@ -62,7 +63,7 @@ class Scalar(Node, ContextProtocol):
         self.grad = self.grad + (float(grad) if raw else grad)
 
     def _seed(self, gradient: Any, create_graph: bool) -> Any:
-        seed = 1.0 if gradient is None else float(getattr(gradient, "data", gradient))
+        seed = 1.0 if gradient is None else float(raw(gradient))
         return Scalar(seed, requires_grad=False) if create_graph else seed
 
     def detach(self) -> Scalar:
@@ -234,6 +235,8 @@ def _binary(fn: Any, a: Any, b: Any) -> Scalar:
     out._ctx = None
     out._hooks = None
     out._retain = False
+    if record and GradMode.anomaly:
+        record_creation(out)
     return out
 
 
@@ -253,6 +256,8 @@ def _unary(fn: Any, a: Scalar) -> Scalar:
     out._ctx = None
     out._hooks = None
     out._retain = False
+    if record and GradMode.anomaly:
+        record_creation(out)
     return out
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from .dtypes import get_default_dtype, is_floating, resolve_dtype
 from .engine import GradMode
+from .inplace import InPlaceOps
 from .node import Node
 from .numpy_dispatch import register_function, register_ufunc
 from .ops import elementwise as ew
@@ -37,7 +38,7 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     return array
 
 
-class Tensor(Node):
+class Tensor(Node, InPlaceOps):
     """An n-dimensional array that records the gates applied to it.
 
     ``Tensor(data, dtype=None, requires_grad=False)`` copies ``data`` like ``autograd.tensor``.

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .engine import parents
+from .node import raw
 
 
 def graph_nodes(root: Any) -> list:
@@ -34,7 +35,7 @@ def format_value(value: Any) -> str:
     """A short text for a float or an array (shape and a few statistics)."""
     if value is None:
         return "-"
-    value = getattr(value, "data", value)
+    value = raw(value)
     array = np.asarray(value)
     if array.size == 1:
         return f"{array.item():.4g}"

@@ -11,11 +11,10 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..node import raw
 from ..numpy_dispatch import register_function, register_ufunc
 
-
-def _value(x: Any) -> Any:
-    return getattr(x, "data", x)
+_value = raw
 
 
 class Add(Function):
@@ -68,12 +67,12 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        return a / b
+        return np.true_divide(a, b)  # IEEE: x/0 is inf, also for python floats
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
         _, b = ctx.inputs
-        da = grad / b
+        da = np.true_divide(grad, b)
         return da, -da * ctx.output
 
 
@@ -92,28 +91,37 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """out = a ** b.  da = g * b * a**(b-1) (0 where b == 0), db = g * out * ln(a) (0 at a == 0)."""
+    """out = a ** b.  da = g * b * a**(b-1), db = g * out * ln(a).
+
+    Where a == 0 the 0 * inf cases are defined as 0, as in PyTorch: da where b == 0 too, db
+    where b >= 0.
+    """
 
     symbol = "**"
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        return a**b
+        return np.power(a, b)  # IEEE (nan for a negative base to a fractional power)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
         a, b = ctx.inputs
         needs_a, needs_b = ctx.needs_input_grad
+        base_is_zero = _value(a) == 0
+        any_zero_base = bool(np.any(base_is_zero))
         da = db = None
         if needs_a:
-            if np.ndim(_value(b)) == 0 and _value(b) == 0:
-                da = grad * 0
-            else:
-                da = grad * (b * a ** (b - 1))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                local = b * np.power(a, b - 1)
+            if any_zero_base:
+                local = np.where(base_is_zero & (_value(b) == 0), 0.0, local)
+            da = grad * local
         if needs_b:
-            base_is_zero = _value(a) == 0
-            safe_log = np.log(np.where(base_is_zero, 1, a)) if np.any(base_is_zero) else np.log(a)
-            db = grad * (ctx.output * safe_log)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                local = ctx.output * np.log(a)
+            if any_zero_base:
+                local = np.where(base_is_zero & (_value(b) >= 0), 0.0, local)
+            db = grad * local
         return da, db
 
 
@@ -139,7 +147,7 @@ class Log(Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
         (a,) = ctx.inputs
-        return grad / a
+        return np.true_divide(grad, a)
 
 
 class Sqrt(Function):
@@ -153,7 +161,7 @@ class Sqrt(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
-        return grad / (2 * ctx.output)
+        return np.true_divide(grad, 2 * ctx.output)
 
 
 class Tanh(Function):

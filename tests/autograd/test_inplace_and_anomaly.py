@@ -1,0 +1,96 @@
+"""In-place safety (version counters) and anomaly mode."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+def test_inplace_on_leaf_that_requires_grad_is_refused_outside_no_grad():
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    for op in (lambda: w.add_(1), lambda: w.mul_(2), lambda: w.zero_(), lambda: w.fill_(3),
+               lambda: w.clamp_(0, 1)):
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+            op()
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        w += 1
+
+
+def test_inplace_updates_under_no_grad_keep_identity_and_bump_version():
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    buffer = w.data
+    with ag.no_grad():
+        w -= 0.5
+        w.mul_(2).add_(ag.tensor([1.0, 1.0]), alpha=3)
+        w.clamp_(max=6.0)
+    assert w.data is buffer and w.tolist() == [4.0, 6.0] and w._version == 4
+    assert w.requires_grad and w.is_leaf
+
+
+def test_plus_equals_on_graph_tensor_rebinds_out_of_place():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    alias = y
+    y += 1
+    assert y is not alias and alias.tolist() == [2.0, 4.0] and y.tolist() == [3.0, 5.0]
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+    with pytest.raises(RuntimeError, match="part of a graph"):
+        alias.mul_(2)
+
+
+def test_modifying_a_saved_input_in_place_makes_backward_fail_loudly():
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    x = ag.tensor([3.0, 4.0])
+    loss = (w * x).sum()
+    x.mul_(10)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation.*Mul.*version 1; "
+                                           "expected version 0"):
+        loss.backward()
+
+
+def test_inplace_with_operand_requiring_grad_is_refused():
+    with pytest.raises(RuntimeError, match="requires grad"):
+        ag.zeros(2).add_(ag.ones(2, requires_grad=True))
+
+
+def test_inplace_write_errors_are_clear():
+    x = ag.zeros(2, 3)
+    with pytest.raises(RuntimeError, match=r"copy_: cannot write .*\(4,\).*\(2, 3\)"):
+        x.copy_(np.ones(4))
+    x.copy_(np.ones(3))
+    assert x.tolist() == [[1.0] * 3] * 2
+    ag.manual_seed(0)
+    x.uniform_(-1, 1)
+    assert x.data.min() >= -1 and x.data.max() <= 1 and x.dtype == np.float32
+
+
+def test_anomaly_mode_names_gate_and_user_line():
+    with ag.detect_anomaly():
+        assert ag.is_anomaly_enabled()
+        a = ag.tensor([0.0, 1.0], requires_grad=True)
+        root = a.sqrt()  # the culprit: infinite slope at 0
+        loss = (root * 0).sum()
+        with pytest.raises(RuntimeError) as info, np.errstate(all="ignore"):
+            loss.backward()
+    message = str(info.value)
+    assert "SqrtBackward" in message and "nan" in message
+    assert "root = a.sqrt()" in message and "test_inplace_and_anomaly.py" in message
+    assert not ag.is_anomaly_enabled()
+
+
+def test_anomaly_mode_on_scalars_and_off_by_default():
+    assert not ag.is_anomaly_enabled()
+    ag.set_detect_anomaly(True)
+    try:
+        x = ag.Scalar(0.0)
+        with np.errstate(all="ignore"):
+            y = x.log()
+        with pytest.raises(RuntimeError, match="LogBackward.*inf"), np.errstate(all="ignore"):
+            y.backward()
+    finally:
+        ag.set_detect_anomaly(False)
+    x = ag.Scalar(0.0)
+    with np.errstate(all="ignore"):
+        x.log().backward()  # off: no check, the infinite gradient is simply produced
+    assert x.grad == float("inf")

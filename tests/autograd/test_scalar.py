@@ -1,0 +1,128 @@
+"""Scalar: python floats on the same engine."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd as ag
+
+finite = st.floats(-3, 3, allow_nan=False)
+positive = st.floats(0.2, 3)
+
+
+def central(f, x, eps=1e-6):
+    return (f(x + eps) - f(x - eps)) / (2 * eps)
+
+
+UNARY = {
+    "exp": (lambda s: s.exp(), math.exp, finite),
+    "log": (lambda s: s.log(), math.log, positive),
+    "tanh": (lambda s: s.tanh(), math.tanh, finite),
+    "sigmoid": (lambda s: s.sigmoid(), lambda v: 1 / (1 + math.exp(-v)), finite),
+    "relu": (lambda s: s.relu(), lambda v: max(v, 0.0), finite.filter(lambda v: abs(v) > 1e-3)),
+    "abs": (lambda s: s.abs(), abs, finite.filter(lambda v: abs(v) > 1e-3)),
+    "neg": (lambda s: -s, lambda v: -v, finite),
+    "sqrt": (lambda s: s.sqrt(), math.sqrt, positive),
+    "pow_number": (lambda s: s**3, lambda v: v**3, finite),
+    "rpow": (lambda s: 2**s, lambda v: 2**v, finite),
+    "rsub": (lambda s: 1 - s, lambda v: 1 - v, finite),
+    "rdiv": (lambda s: 1 / s, lambda v: 1 / v, positive),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@given(value=st.data())
+def test_unary_value_and_gradient(name, value):
+    f_scalar, f_float, elements = UNARY[name]
+    v = value.draw(elements)
+    x = ag.Scalar(v)
+    y = f_scalar(x)
+    assert isinstance(y, ag.Scalar) and isinstance(y.data, float)
+    assert y.data == pytest.approx(f_float(v), rel=1e-12)
+    y.backward()
+    assert isinstance(x.grad, float)
+    assert x.grad == pytest.approx(central(f_float, v), rel=1e-5, abs=1e-6)
+
+
+BINARY = {
+    "add": (lambda a, b: a + b, finite, finite),
+    "sub": (lambda a, b: a - b, finite, finite),
+    "mul": (lambda a, b: a * b, finite, finite),
+    "div": (lambda a, b: a / b, finite, positive),
+    "pow": (lambda a, b: a**b, positive, finite),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@given(data=st.data())
+def test_binary_value_and_gradients(name, data):
+    f, left, right = BINARY[name]
+    a_value, b_value = data.draw(left), data.draw(right)
+    a, b = ag.Scalar(a_value), ag.Scalar(b_value)
+    out = f(a, b)
+    assert out.data == pytest.approx(f(a_value, b_value), rel=1e-12)
+    out.backward()
+    assert a.grad == pytest.approx(central(lambda v: f(v, b_value), a_value), rel=1e-5, abs=1e-6)
+    assert b.grad == pytest.approx(central(lambda v: f(a_value, v), b_value), rel=1e-5, abs=1e-6)
+
+
+def test_reflected_operators_with_numbers():
+    x = ag.Scalar(2.0)
+    y = 3 + x * 2 - 1 / x + 2**x
+    y.backward()
+    assert y.data == pytest.approx(3 + 4 - 0.5 + 4)
+    assert x.grad == pytest.approx(2 + 1 / 4 + 4 * math.log(2))
+
+
+def test_maximum_minimum_route():
+    a, b = ag.Scalar(1.0), ag.Scalar(4.0)
+    (ag.maximum(a, b) + 2 * ag.minimum(a, b)).backward()
+    assert (a.grad, b.grad) == (2.0, 1.0)
+    c = ag.Scalar(3.0)
+    ag.maximum(c, 0.0).backward()
+    assert c.grad == 1.0
+
+
+def test_second_derivative_on_scalars():
+    x = ag.Scalar(0.5)
+    y = x.tanh()
+    (g,) = ag.grad(y, x, create_graph=True)
+    (h,) = ag.grad(g, x)
+    t = math.tanh(0.5)
+    assert g.data == pytest.approx(1 - t * t)
+    assert h == pytest.approx(-2 * t * (1 - t * t))
+
+
+def test_constants_do_not_require_grad_and_get_no_grad():
+    x = ag.Scalar(2.0)
+    c = ag.Scalar(5.0, requires_grad=False)
+    (x * c).backward()
+    assert x.grad == 5.0 and c.grad == 0.0
+
+
+def test_no_grad_records_nothing_for_scalars():
+    x = ag.Scalar(2.0)
+    with ag.no_grad():
+        y = x * 3
+    assert not y.requires_grad and y.is_leaf
+
+
+def test_hooks_and_comparisons_on_scalars():
+    x = ag.Scalar(2.0)
+    y = x * 3
+    y.register_hook(lambda g: g * 2)
+    y.backward()
+    assert x.grad == 6.0
+    assert (x < y) is True and (x == 2.0) is True and len({x, ag.Scalar(2.0)}) == 2
+
+
+def test_scalar_repr_and_float():
+    x = ag.Scalar(1.5)
+    assert float(x) == 1.5 and "1.5" in repr(x)
+
+
+def test_scalar_arithmetic_with_bad_type_is_clear():
+    with pytest.raises(TypeError, match="number or a Scalar"):
+        ag.Scalar(1.0) + "a"
