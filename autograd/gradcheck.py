@@ -189,7 +189,8 @@ def _check_dtypes(name: str, variables: list, labels: list) -> None:
         warnings.warn(
             f"{name}: {', '.join(inexact)} requires grad but is not float64; central "
             f"differences in lower precision are too inexact for the default tolerances and the "
-            f"check will likely fail. Use float64 inputs, e.g. x.to(np.float64).",
+            f"check will likely fail. Use float64 inputs, e.g. "
+            f"x.detach().to(np.float64).requires_grad_().",
             UserWarning,
             stacklevel=4,
         )

@@ -50,6 +50,10 @@ DOMAINS = {
     "nonzero": Domain("nonzero", ((-2.0, -0.1), (0.1, 2.0))),  # relu, abs, divisors
     "unit": Domain("unit", ((-0.9, 0.9),)),  # asin, atanh: inside (-1, 1)
     "above_one": Domain("above_one", ((1.1, 3.0),)),  # acosh
+    # 0.1 away from every multiple of 0.5: where floor, ceil, trunc, round and sign are flat
+    "away_from_halves": Domain(
+        "away_from_halves", tuple((k / 2 + 0.1, k / 2 + 0.4) for k in range(-4, 4))
+    ),
 }
 
 
@@ -156,32 +160,36 @@ def tensors(
     elements: Any = None,
     requires_grad: bool = True,
     contiguous: bool | None = None,
+    unique: bool = False,
 ) -> st.SearchStrategy:
     """Tensors for property tests.
 
     * ``shape``: a tuple, an int, or a strategy of shapes (default ``shapes()``).
     * ``dtype``: a dtype or a strategy of dtypes (default float64, what gradcheck needs).
-    * ``elements``: a strategy for the values, or a domain (``"real"`` (default),
-      ``"positive"``, ``"nonzero"``, ``"unit"``, ``"above_one"``, or ``(low, high)``).
+    * ``elements``: a strategy for the values, or a domain: a name in ``DOMAINS`` (``"real"``,
+      the default, ``"positive"``, ``"nonzero"``, ...) or ``(low, high)``.
     * ``requires_grad``: applies to floating-point dtypes.
     * ``contiguous``: True for C-contiguous data only, False for non-contiguous views only
       (strided, transposed or reversed), None (default) for both.
+    * ``unique``: all values distinct. With values on a lattice, e.g.
+      ``elements=st.integers(-40, 40).map(lambda k: k / 8)``, no two values are closer than
+      the lattice step: tie-free inputs for max-like gates (max, pooling, sort).
     """
-    return _tensors(shape, dtype, elements, requires_grad, contiguous)
+    return _tensors(shape, dtype, elements, requires_grad, contiguous, unique)
 
 
 @st.composite
 def _tensors(draw: Any, shape: Any, dtype: Any, elements: Any, requires_grad: bool,
-             contiguous: bool | None) -> Tensor:
+             contiguous: bool | None, unique: bool) -> Tensor:
     shape = _draw_shape(draw, shape)
     dtype = np.dtype(draw(dtype) if isinstance(dtype, st.SearchStrategy) else dtype)
     values = _elements(elements, dtype)
     if contiguous is None:
         contiguous = not draw(st.booleans())  # shrinks towards contiguous
     if contiguous or not shape or 0 in shape:
-        data = draw(hnp.arrays(dtype, shape, elements=values))
+        data = draw(hnp.arrays(dtype, shape, elements=values, unique=unique))
     else:
-        data = draw(_non_contiguous(shape, dtype, values))
+        data = draw(_non_contiguous(shape, dtype, values, unique))
     tensor = Tensor._from_raw(data)
     if requires_grad and dtype.kind == "f":
         tensor.requires_grad_(True)
@@ -199,22 +207,23 @@ def _draw_shape(draw: Any, shape: Any) -> tuple:
 
 
 @st.composite
-def _non_contiguous(draw: Any, shape: tuple, dtype: np.dtype,
-                    values: st.SearchStrategy) -> np.ndarray:
+def _non_contiguous(draw: Any, shape: tuple, dtype: np.dtype, values: st.SearchStrategy,
+                    unique: bool) -> np.ndarray:
     """A view of ``shape`` into a larger or reordered array."""
     kinds = ["strided", "reversed"] + (["transposed"] if len(shape) >= 2 else [])
     kind = draw(st.sampled_from(kinds))
     if kind == "transposed":
         order = draw(st.permutations(range(len(shape))).filter(
             lambda p: list(p) != list(range(len(shape)))))
-        base = draw(hnp.arrays(dtype, tuple(shape[k] for k in order), elements=values))
+        base = draw(hnp.arrays(dtype, tuple(shape[k] for k in order), elements=values,
+                               unique=unique))
         return np.transpose(base, np.argsort(order))
     axis = draw(st.integers(0, len(shape) - 1))
     if kind == "reversed":
-        base = draw(hnp.arrays(dtype, shape, elements=values))
+        base = draw(hnp.arrays(dtype, shape, elements=values, unique=unique))
         return np.flip(base, axis)
     wide = tuple(2 * n if k == axis else n for k, n in enumerate(shape))
-    base = draw(hnp.arrays(dtype, wide, elements=values))
+    base = draw(hnp.arrays(dtype, wide, elements=values, unique=unique))
     return base[tuple(slice(None, None, 2) if k == axis else slice(None)
                       for k in range(len(shape)))]
 

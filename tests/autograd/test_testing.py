@@ -102,6 +102,18 @@ def test_nonzero_domain_in_float32(t):
     assert np.all(np.abs(t.data) >= 0.1) and np.all(np.abs(t.data) <= 2)
 
 
+@given(tensors(shape=(3, 4), elements=st.integers(-40, 40).map(lambda k: k / 8), unique=True))
+def test_unique_lattice_values_are_tie_free(t):
+    values = np.sort(t.data.ravel())
+    assert np.all(np.diff(values) >= 1 / 8)
+
+
+@given(tensors(shape=(6,), elements="away_from_halves"))
+def test_away_from_halves_keeps_steps_flat(t):
+    distance = np.abs(t.data * 2 - np.round(t.data * 2)) / 2  # to the nearest multiple of 0.5
+    assert np.all(distance >= 0.1 - 1e-12)
+
+
 @given(broadcastable_shapes(3))
 def test_broadcastable_shapes(shape_tuple):
     assert len(shape_tuple) == 3
