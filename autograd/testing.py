@@ -119,13 +119,13 @@ def _check_example(fn: Callable, args: tuple, data: Any, second_order: bool, fas
     """All checks for one drawn set of arguments."""
     for k, arg in enumerate(args):
         if isinstance(arg, Tensor):
-            note(f"argument {k}: shape {arg.shape}, dtype {arg.dtype}, strides "
+            note(f"input {k}: shape {arg.shape}, dtype {arg.dtype}, strides "
                  f"{arg.data.strides}, C-contiguous {arg.data.flags.c_contiguous}")
-    parameters = [p for _, p in _named_parameters(fn) if isinstance(p, Node)]
-    watched = [a for a in args if isinstance(a, Node)] + parameters
-    before = [_copy(node.data) for node in watched]
-    variables = [node for node in watched if node.requires_grad]
-    saved_grads = [node.grad for node in variables]
+    watched = [(f"input {k}", a) for k, a in enumerate(args) if isinstance(a, Node)]
+    watched += [(label, p) for label, p in _named_parameters(fn) if isinstance(p, Node)]
+    before = [np.array(node.data, copy=True) for _, node in watched]
+    variables = [(label, node) for label, node in watched if node.requires_grad]
+    saved_grads = [node.grad for _, node in variables]
 
     outputs = _differentiable_outputs("check_gradients", fn(*args))
     for j, out in enumerate(outputs):
@@ -136,14 +136,14 @@ def _check_example(fn: Callable, args: tuple, data: Any, second_order: bool, fas
             )
     seeds = [_seed_for(out, data) for out in outputs]
     try:
-        for node in variables:
+        for _, node in variables:
             node.grad = None if isinstance(node, Tensor) else 0.0
         if variables:
             run_backward(outputs, [seed.data for seed in seeds])
-        for k, node in enumerate(variables):
-            _check_gradient_type(k, node)
+        for label, node in variables:
+            _check_gradient_type(label, node)
     finally:
-        for node, grad in zip(variables, saved_grads):
+        for (_, node), grad in zip(variables, saved_grads):
             node.grad = grad
     _check_not_mutated(watched, before, "forward and backward")
     if variables:
@@ -152,10 +152,6 @@ def _check_example(fn: Callable, args: tuple, data: Any, second_order: bool, fas
             gradgradcheck(fn, args, grad_outputs=seeds, eps=eps, atol=atol, rtol=rtol,
                           fast_mode=fast_mode)
     _check_not_mutated(watched, before, "gradcheck's repeated calls")
-
-
-def _copy(value: Any) -> Any:
-    return np.array(value, copy=True)
 
 
 def _seed_for(out: Node, data: Any) -> Node:
@@ -167,11 +163,11 @@ def _seed_for(out: Node, data: Any) -> Node:
     return Tensor._from_raw(array.astype(out.dtype), requires_grad=True)
 
 
-def _check_gradient_type(k: int, node: Node) -> None:
+def _check_gradient_type(label: str, node: Node) -> None:
     grad = node.grad
     if isinstance(node, Scalar):
         if not isinstance(grad, float):
-            raise AssertionError(f"check_gradients: the gradient of Scalar input {k} is a "
+            raise AssertionError(f"check_gradients: the gradient of {label} (a Scalar) is a "
                                  f"{type(grad).__name__}, expected a float")
         return
     if grad is None:
@@ -180,17 +176,17 @@ def _check_gradient_type(k: int, node: Node) -> None:
         got = (f"shape {grad.shape} and dtype {grad.dtype}" if isinstance(grad, Tensor)
                else type(grad).__name__)
         raise AssertionError(
-            f"check_gradients: the gradient of input {k} has {got}; expected shape "
+            f"check_gradients: the gradient of {label} has {got}; expected shape "
             f"{node.shape} and dtype {node.dtype}"
         )
 
 
-def _check_not_mutated(nodes: list, before: list, during: str) -> None:
-    for k, (node, value) in enumerate(zip(nodes, before)):
+def _check_not_mutated(watched: list, before: list, during: str) -> None:
+    for (label, node), value in zip(watched, before):
         now = np.asarray(node.data)
         if now.shape != value.shape or not np.array_equal(now, value, equal_nan=True):
             raise AssertionError(
-                f"check_gradients: input {k} (shape {value.shape}) was changed during {during}; "
+                f"check_gradients: {label} (shape {value.shape}) was changed during {during}; "
                 f"functions must not modify their inputs"
             )
 

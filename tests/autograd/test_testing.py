@@ -255,7 +255,7 @@ def test_failure_shows_a_minimal_counterexample():
         check_gradients(WrongExp, tensors())
     notes = "\n".join(getattr(info.value, "__notes__", []))
     assert "check_gradients_WrongExp" in notes
-    assert "argument 0: shape (), dtype float64" in notes  # shrunk to a 0-d tensor
+    assert "input 0: shape (), dtype float64" in notes  # shrunk to a 0-d tensor
     assert "tensor(0., dtype=float64, requires_grad=True)" in notes  # and to the value 0
 
 
