@@ -255,8 +255,10 @@ def _analytical_rows(problem: _Problem, outputs: list, j: int, seed: np.ndarray)
     out = outputs[j]
     if not out.requires_grad:
         return [None] * len(problem.variables)
-    seed_value = float(seed[0]) if isinstance(out, Scalar) else seed.reshape(out.shape).astype(
-        out.dtype)
+    if isinstance(out, Scalar):
+        seed_value = float(seed[0])
+    else:
+        seed_value = seed.reshape(out.shape).astype(out.dtype)
     grads = run_backward([out], [seed_value], retain_graph=True, capture=problem.variables)
     rows = []
     for i, (grad, node) in enumerate(zip(grads, problem.variables)):
