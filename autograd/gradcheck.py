@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from .engine import run_backward
 from .function import Function
-from .node import Node
+from .functional import grad
+from .node import Node, raw
 from .rng import generator
 from .scalar import Scalar
 from .tensor import Tensor
@@ -146,8 +146,8 @@ class _Problem:
             roots = [out for out in self.evaluate() if out.requires_grad]
             if len(roots) != len(seeds):
                 raise RuntimeError(f"{self.name}: the function's outputs changed between calls")
-            grads = run_backward(roots, seeds, retain_graph=True, create_graph=True,
-                                 capture=variables)
+            grads = grad(roots, variables, seeds, retain_graph=True, create_graph=True,
+                         allow_unused=True)
             return [_as_node(grad, node) for grad, node in zip(grads, variables)]
 
         extra = [(f"grad_output {k}", s) for k, s in enumerate(seeds)
@@ -233,14 +233,13 @@ def _grad_outputs(name: str, outputs: list, grad_outputs: Any) -> list:
     return seeds
 
 
-def _as_node(grad: Any, like: Node) -> Node:
-    """A captured gradient as an output node (zeros where no gradient arrived)."""
-    if isinstance(grad, Node):
-        return grad
+def _as_node(value: Any, like: Node) -> Node:
+    """A first derivative as an output node (zeros where no gradient arrived)."""
+    if isinstance(value, Node):
+        return value
     if isinstance(like, Scalar):
-        return Scalar(0.0 if grad is None else float(grad), requires_grad=False)
-    value = np.zeros_like(like.data) if grad is None else np.asarray(grad)
-    return Tensor._from_raw(value)
+        return Scalar(0.0 if value is None else float(value), requires_grad=False)
+    return Tensor._from_raw(np.zeros_like(like.data) if value is None else np.asarray(value))
 
 
 # ---- the two Jacobians ----------------------------------------------------------------------
@@ -259,20 +258,21 @@ def _analytical_rows(problem: _Problem, outputs: list, j: int, seed: np.ndarray)
         seed_value = float(seed[0])
     else:
         seed_value = seed.reshape(out.shape).astype(out.dtype)
-    grads = run_backward([out], [seed_value], retain_graph=True, capture=problem.variables)
+    grads = grad([out], problem.variables, [seed_value], retain_graph=True, allow_unused=True)
     rows = []
-    for i, (grad, node) in enumerate(zip(grads, problem.variables)):
-        if grad is None:
+    for i, (value, node) in enumerate(zip(grads, problem.variables)):
+        if value is None:
             rows.append(None)
             continue
+        value = raw(value)
         if isinstance(node, Tensor):
-            got = np.asarray(grad)
+            got = np.asarray(value)
             if got.shape != node.shape or got.dtype != node.dtype:
                 raise GradcheckError(
                     f"{problem.name}: backward returned a gradient of shape {got.shape} and "
                     f"dtype {got.dtype} for {problem.labels[i]} of shape {node.shape} and dtype "
                     f"{node.dtype}", problem.output_label(j), problem.labels[i])
-        rows.append(np.array(grad, dtype=np.float64).ravel())
+        rows.append(np.array(value, dtype=np.float64).ravel())
     return rows
 
 

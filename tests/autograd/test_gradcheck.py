@@ -33,12 +33,8 @@ class Square(Function):
         return 2 * a * grad
 
 
-class SquareWrongAtOneElement(Function):
+class SquareWrongAtOneElement(Square):
     """Like Square, but the derivative of flat element 4 is 3 a instead of 2 a."""
-
-    @staticmethod
-    def forward(ctx, a):
-        return a * a
 
     @staticmethod
     def backward(ctx, grad):
