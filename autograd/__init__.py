@@ -50,6 +50,7 @@ from .functions import (
     transpose,
     where,
 )
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node, RemovableHandle
 from .rng import manual_seed
 from .scalar import Scalar
@@ -80,3 +81,4 @@ __all__ = [
     "plot_gradient_flow", "print_graph",
 ]
 __all__ += _api.__all__
+__all__ += ["GradcheckError", "gradcheck", "gradgradcheck"]
