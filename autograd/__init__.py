@@ -50,10 +50,19 @@ from .functions import (
     transpose,
     where,
 )
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node, RemovableHandle
 from .rng import manual_seed
 from .scalar import Scalar
 from .tensor import Tensor
+from .viz import (
+    backward_steps,
+    draw_gradient_flow,
+    draw_graph,
+    node_gradients,
+    plot_gradient_flow,
+    print_graph,
+)
 
 __version__ = "0.1.0"
 
@@ -67,5 +76,9 @@ __all__ = [
     "randint", "randn", "randn_like", "relu", "reshape", "set_default_dtype",
     "set_grad_enabled", "sigmoid", "sqrt", "sum", "tanh", "tensor", "transpose", "where",
     "zeros", "zeros_like",
+    # pictures (autograd.viz)
+    "backward_steps", "draw_gradient_flow", "draw_graph", "node_gradients",
+    "plot_gradient_flow", "print_graph",
 ]
 __all__ += _api.__all__
+__all__ += ["GradcheckError", "gradcheck", "gradgradcheck"]
