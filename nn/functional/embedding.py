@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Function, Tensor
+from autograd import Function, Tensor, where
 from autograd.node import raw
 from autograd.ops.shape import ScatterAdd
 
@@ -15,29 +15,26 @@ from .conv import _as_tensor
 
 class EmbeddingLookup(Function):
     """out = W[idx] (one row per index).  dW = g scatter-added into the rows idx (repeated
-    indices accumulate); the row ``padding_idx`` receives no gradient."""
+    indices accumulate)."""
 
     name = "embedding"
 
     @staticmethod
-    def forward(ctx: Any, weight: Any, indices: Any, padding_idx: Any) -> Any:
+    def forward(ctx: Any, weight: Any, indices: Any) -> Any:
         return weight[indices]
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
-        weight, indices, padding_idx = ctx.inputs
-        dw = ScatterAdd.apply(grad, tuple(weight.shape), indices)
-        if padding_idx is not None:
-            keep = np.ones((weight.shape[0], 1), dtype=dw.dtype)
-            keep[padding_idx] = 0
-            dw = dw * keep
-        return dw, None, None
+        weight, indices = ctx.inputs
+        return ScatterAdd.apply(grad, tuple(weight.shape), indices), None
 
 
 def embedding(input: Any, weight: Any, padding_idx: int | None = None, max_norm: Any = None,
               norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False) -> Tensor:
-    """Look up rows of ``weight`` (num_embeddings, dim) for integer indices of any shape."""
+    """Look up rows of ``weight`` (num_embeddings, dim) for integer indices of any shape.
+    Lookups of row ``padding_idx`` return its values as a constant (it receives no gradient,
+    as in PyTorch)."""
     if max_norm is not None or scale_grad_by_freq or sparse:
         raise NotImplementedError(
             "embedding: max_norm, scale_grad_by_freq and sparse are not supported"
@@ -53,9 +50,13 @@ def embedding(input: Any, weight: Any, padding_idx: int | None = None, max_norm:
     if indices.size and (indices.min() < 0 or indices.max() >= rows):
         bad = indices[(indices < 0) | (indices >= rows)].flat[0]
         raise IndexError(f"embedding: index {int(bad)} is out of range for {rows} embeddings")
-    if padding_idx is not None:
-        padding_idx = int(padding_idx) % rows
-    return EmbeddingLookup.apply(weight, indices, padding_idx)
+    out = EmbeddingLookup.apply(weight, indices)
+    if padding_idx is None:
+        return out
+    # the padding row's value, as a constant: no gradient flows into that row
+    padding_idx = int(padding_idx) % rows
+    is_padding = (indices == padding_idx)[..., None]
+    return where(is_padding, weight.data[padding_idx], out)
 
 
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:

@@ -75,3 +75,8 @@ GATES = {
 
 # gate -> why it has no property test (keep this empty where possible)
 EXEMPT: dict = {}
+
+# the nn package's gates (conv, pooling, linear, losses, ...): cases in tests/nn/gate_cases.py
+from tests.nn.gate_cases import NN_GATES  # noqa: E402
+
+GATES.update(NN_GATES)
