@@ -6,7 +6,7 @@ do not install both into one environment.
 """
 
 from . import api as _api
-from . import functional
+from . import functional, linalg
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .api import *  # noqa: F403  (the op library: softmax, var, max, cat, gather, ...)
 from .dtypes import get_default_dtype, set_default_dtype
@@ -68,4 +68,4 @@ __all__ = [
     "set_grad_enabled", "sigmoid", "sqrt", "sum", "tanh", "tensor", "transpose", "where",
     "zeros", "zeros_like",
 ]
-__all__ += _api.__all__
+__all__ += ["linalg", *_api.__all__]
