@@ -54,6 +54,14 @@ from .node import Node, RemovableHandle
 from .rng import manual_seed
 from .scalar import Scalar
 from .tensor import Tensor
+from .viz import (
+    backward_steps,
+    draw_gradient_flow,
+    draw_graph,
+    node_gradients,
+    plot_gradient_flow,
+    print_graph,
+)
 
 __version__ = "0.1.0"
 
@@ -67,5 +75,8 @@ __all__ = [
     "randint", "randn", "randn_like", "relu", "reshape", "set_default_dtype",
     "set_grad_enabled", "sigmoid", "sqrt", "sum", "tanh", "tensor", "transpose", "where",
     "zeros", "zeros_like",
+    # pictures (autograd.viz)
+    "backward_steps", "draw_gradient_flow", "draw_graph", "node_gradients",
+    "plot_gradient_flow", "print_graph",
 ]
 __all__ += ["linalg", *_api.__all__]
