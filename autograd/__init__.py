@@ -50,6 +50,7 @@ from .functions import (
     transpose,
     where,
 )
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node, RemovableHandle
 from .rng import manual_seed
 from .scalar import Scalar
@@ -79,4 +80,5 @@ __all__ = [
     "backward_steps", "draw_gradient_flow", "draw_graph", "node_gradients",
     "plot_gradient_flow", "print_graph",
 ]
-__all__ += ["linalg", *_api.__all__]
+__all__ += _api.__all__
+__all__ += ["GradcheckError", "gradcheck", "gradgradcheck", "linalg"]
