@@ -83,3 +83,10 @@ def test_softmax_keeps_float32_and_accepts_dtype():
 def test_softmax_needs_a_dim():
     with pytest.raises(TypeError, match="softmax: dim is required"):
         ag.softmax(ag.randn(3))
+
+
+def test_softmax_of_a_zero_dim_tensor_is_one():
+    x = ag.tensor(3.0, requires_grad=True)
+    assert ag.softmax(x, 0).item() == 1.0 and ag.log_softmax(x, -1).item() == 0.0
+    ag.log_softmax(x, 0).backward()
+    assert x.grad.item() == 0.0
