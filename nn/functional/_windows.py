@@ -117,3 +117,16 @@ def crop(xp: np.ndarray, padding: tuple, spatial: tuple) -> np.ndarray:
         slice(lo, lo + s) for (lo, _), s in zip(padding, spatial)
     ) + (slice(None),)
     return xp[index]
+
+
+_DIM_NAMES = {1: "L", 2: "H, W", 3: "D, H, W"}
+
+
+def check_input(x: Any, nd: int, op: str) -> None:
+    """Raise a clear error unless ``x`` is (N, C, *spatial) with ``nd`` spatial dims."""
+    if x.ndim != nd + 2:
+        raise ValueError(
+            f"{op}: expected a {nd + 2}-D input of shape (N, C, {_DIM_NAMES[nd]}), got a "
+            f"{x.ndim}-D input of shape {tuple(x.shape)}"
+            + (" (for a single sample add a batch dim: x[None])" if x.ndim == nd + 1 else "")
+        )

@@ -15,7 +15,7 @@ from autograd.node import raw
 from autograd.ops.elementwise import Relu, Sigmoid, Tanh
 from autograd.ops.pointwise import Erf
 
-from .conv import _as_tensor
+from ._common import as_tensor
 
 _raw = raw
 
@@ -103,19 +103,19 @@ _INV_SQRT_2PI = 1 / math.sqrt(2.0 * math.pi)
 
 def relu(input: Any, inplace: bool = False) -> Tensor:
     """max(x, 0); gradient 0 at x == 0."""
-    return Relu.apply(_as_tensor(input))
+    return Relu.apply(as_tensor(input))
 
 
 def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise."""
-    return LeakyRelu.apply(_as_tensor(input), float(negative_slope))
+    return LeakyRelu.apply(as_tensor(input), float(negative_slope))
 
 
 def prelu(input: Any, weight: Any) -> Tensor:
     """Leaky ReLU with a learned slope: one per channel (dim 1) or a single shared one."""
     from autograd import where
 
-    input, weight = _as_tensor(input), _as_tensor(weight)
+    input, weight = as_tensor(input), as_tensor(weight)
     if weight.ndim != 1:
         raise ValueError(f"prelu: expected a 1-D weight, got shape {tuple(weight.shape)}")
     n = weight.shape[0]
@@ -131,7 +131,7 @@ def prelu(input: Any, weight: Any) -> Tensor:
 
 def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e**x - 1) otherwise."""
-    return Elu.apply(_as_tensor(input), float(alpha))
+    return Elu.apply(as_tensor(input), float(alpha))
 
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -140,12 +140,12 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 def selu(input: Any, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with the self-normalising constants."""
-    return Elu.apply(_as_tensor(input), SELU_ALPHA) * SELU_SCALE
+    return Elu.apply(as_tensor(input), SELU_ALPHA) * SELU_SCALE
 
 
 def gelu(input: Any, approximate: str = "none") -> Tensor:
     """x * Phi(x) (exact, with erf) or the tanh approximation (``approximate="tanh"``)."""
-    input = _as_tensor(input)
+    input = as_tensor(input)
     if approximate == "tanh":
         return GeluTanh.apply(input)
     if approximate != "none":
@@ -155,7 +155,7 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
 
 def silu(input: Any, inplace: bool = False) -> Tensor:
     """x * sigmoid(x) (also called swish)."""
-    input = _as_tensor(input)
+    input = as_tensor(input)
     return input * Sigmoid.apply(input)
 
 
@@ -163,16 +163,16 @@ swish = silu
 
 
 def sigmoid(input: Any) -> Tensor:
-    return Sigmoid.apply(_as_tensor(input))
+    return Sigmoid.apply(as_tensor(input))
 
 
 def tanh(input: Any) -> Tensor:
-    return Tanh.apply(_as_tensor(input))
+    return Tanh.apply(as_tensor(input))
 
 
 def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + e**(beta x)) / beta, computed without overflow; linear above the threshold."""
-    return autograd.softplus(_as_tensor(input), float(beta), float(threshold))
+    return autograd.softplus(as_tensor(input), float(beta), float(threshold))
 
 
 def _softmax_dim(ndim: int, dim: Any, op: str) -> int:
@@ -188,7 +188,7 @@ def _softmax_dim(ndim: int, dim: Any, op: str) -> int:
 
 def softmax(input: Any, dim: Any = None, dtype: Any = None) -> Tensor:
     """e**x / sum(e**x) along ``dim``; never overflows."""
-    input = _as_tensor(input)
+    input = as_tensor(input)
     if dtype is not None:
         input = input.to(dtype)
     return autograd.softmax(input, _softmax_dim(input.ndim, dim, "softmax"))
@@ -196,7 +196,7 @@ def softmax(input: Any, dim: Any = None, dtype: Any = None) -> Tensor:
 
 def log_softmax(input: Any, dim: Any = None, dtype: Any = None) -> Tensor:
     """x - logsumexp(x) along ``dim``; stable for large inputs."""
-    input = _as_tensor(input)
+    input = as_tensor(input)
     if dtype is not None:
         input = input.to(dtype)
     return autograd.log_softmax(input, _softmax_dim(input.ndim, dim, "log_softmax"))
@@ -207,7 +207,7 @@ def maxout(input: Any, pieces: int, dim: int = -1) -> Tensor:
     (size out * pieces -> out): the max gate routes the gradient to the winning piece."""
     from autograd import maximum
 
-    input = _as_tensor(input)
+    input = as_tensor(input)
     dim = dim % input.ndim
     size = input.shape[dim]
     if pieces < 1 or size % pieces:

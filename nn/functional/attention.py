@@ -16,7 +16,7 @@ import autograd
 from autograd import Tensor
 from autograd.node import raw
 
-from .conv import _as_tensor
+from ._common import as_tensor
 from .dropout import dropout
 from .linear import linear
 
@@ -56,7 +56,7 @@ def scaled_dot_product_attention(query: Any, key: Any, value: Any, attn_mask: An
     """softmax(q k^T / sqrt(E) + mask) v for (..., L, E) queries, (..., S, E) keys and
     (..., S, Ev) values. A boolean ``attn_mask`` marks with True the positions that *may* be
     attended (PyTorch's convention here); ``is_causal`` allows only s <= l."""
-    query, key, value = _as_tensor(query), _as_tensor(key), _as_tensor(value)
+    query, key, value = as_tensor(query), as_tensor(key), as_tensor(value)
     if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
         raise ValueError(
             f"scaled_dot_product_attention: query {tuple(query.shape)}, key {tuple(key.shape)} "

@@ -26,13 +26,14 @@ from typing import Any
 import numpy as np
 
 from autograd import Function, Tensor
-from autograd.node import Node
 
 from . import _workspace as workspace
+from ._common import as_tensor
 from ._windows import (
     Geometry,
     batch_first,
     batch_last,
+    check_input,
     crop,
     ntuple,
     offset_regions,
@@ -191,25 +192,6 @@ class ConvWeightGrad(Function):
 
 # ---- functional API ------------------------------------------------------------------------
 
-_DIM_NAMES = {1: "L", 2: "H, W", 3: "D, H, W"}
-
-
-def _as_tensor(value: Any) -> Any:
-    if value is None or isinstance(value, Node):
-        return value
-    return Tensor._from_raw(np.asarray(value))
-
-
-def check_input(x: Any, nd: int, op: str) -> None:
-    """Raise a clear error unless ``x`` is (N, C, *spatial) with ``nd`` spatial dims."""
-    if x.ndim != nd + 2:
-        raise ValueError(
-            f"{op}: expected a {nd + 2}-D input of shape (N, C, {_DIM_NAMES[nd]}), got a "
-            f"{x.ndim}-D input of shape {tuple(x.shape)}"
-            + (" (for a single sample add a batch dim: x[None])" if x.ndim == nd + 1 else "")
-        )
-
-
 def conv_padding(padding: Any, kernel: tuple, dilation: tuple, stride: tuple, op: str) -> tuple:
     """((lo, hi), ...) from an int, a tuple, "valid" or "same" (extra padding goes high)."""
     nd = len(kernel)
@@ -232,7 +214,7 @@ def conv_padding(padding: Any, kernel: tuple, dilation: tuple, stride: tuple, op
 
 def _conv(x: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilation: Any, groups: int,
           nd: int, op: str) -> Tensor:
-    x, weight, bias = _as_tensor(x), _as_tensor(weight), _as_tensor(bias)
+    x, weight, bias = as_tensor(x), as_tensor(weight), as_tensor(bias)
     check_input(x, nd, op)
     if weight.ndim != nd + 2:
         raise ValueError(
@@ -291,7 +273,7 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
 def _conv_transpose(x: Any, weight: Any, bias: Any, stride: Any, padding: Any,
                     output_padding: Any, groups: int, dilation: Any, output_size: Any,
                     nd: int, op: str) -> Tensor:
-    x, weight, bias = _as_tensor(x), _as_tensor(weight), _as_tensor(bias)
+    x, weight, bias = as_tensor(x), as_tensor(weight), as_tensor(bias)
     check_input(x, nd, op)
     if weight.ndim != nd + 2:
         raise ValueError(

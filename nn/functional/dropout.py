@@ -10,7 +10,7 @@ import numpy as np
 from autograd import Tensor
 from autograd.rng import generator
 
-from .conv import _as_tensor
+from ._common import as_tensor
 
 
 def _keep_mask(shape: tuple, p: float, dtype: Any) -> np.ndarray:
@@ -29,7 +29,7 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
     """Zero elements with probability p and scale the rest by 1/(1-p) (identity in eval).
     The gradient is the same mask times g."""
     _check_p(p, "dropout")
-    input = _as_tensor(input)
+    input = as_tensor(input)
     if not training or p == 0.0:
         return input
     if p == 1.0:
@@ -41,7 +41,7 @@ def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
     """Zero whole channels of (N, C, H, W) (or unbatched (C, H, W)) with probability p,
     scaling the kept channels by 1/(1-p)."""
     _check_p(p, "dropout2d")
-    input = _as_tensor(input)
+    input = as_tensor(input)
     if input.ndim not in (3, 4):
         raise ValueError(
             f"dropout2d: expected a 4-D input (N, C, H, W) or 3-D (C, H, W), got shape "

@@ -10,7 +10,7 @@ from autograd import Function, Tensor, where
 from autograd.node import raw
 from autograd.ops.shape import ScatterAdd
 
-from .conv import _as_tensor
+from ._common import as_tensor
 
 
 class EmbeddingLookup(Function):
@@ -39,7 +39,7 @@ def embedding(input: Any, weight: Any, padding_idx: int | None = None, max_norm:
         raise NotImplementedError(
             "embedding: max_norm, scale_grad_by_freq and sparse are not supported"
         )
-    weight = _as_tensor(weight)
+    weight = as_tensor(weight)
     indices = np.asarray(raw(input))
     if not np.issubdtype(indices.dtype, np.integer):
         raise TypeError(

@@ -8,7 +8,7 @@ import numpy as np
 
 from autograd import Function, Tensor
 
-from .conv import _as_tensor
+from ._common import as_tensor
 
 
 class Linear(Function):
@@ -40,7 +40,7 @@ class Linear(Function):
 
 def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     """y = x W^T + b (PyTorch's layout: weight is (out_features, in_features))."""
-    input, weight, bias = _as_tensor(input), _as_tensor(weight), _as_tensor(bias)
+    input, weight, bias = as_tensor(input), as_tensor(weight), as_tensor(bias)
     if weight.ndim != 2:
         raise ValueError(
             f"linear: expected a 2-D weight (out_features, in_features), got shape "

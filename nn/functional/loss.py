@@ -19,7 +19,7 @@ from autograd.ops.elementwise import Relu, Sigmoid
 from autograd.ops.pointwise import Softplus
 from autograd.ops.softmax import LogSoftmax
 
-from .conv import _as_tensor
+from ._common import as_tensor
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -38,7 +38,7 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 
 
 def _pair(input: Any, target: Any, op: str, broadcast: bool = True) -> tuple:
-    input, target = _as_tensor(input), _as_tensor(target)
+    input, target = as_tensor(input), as_tensor(target)
     if tuple(input.shape) != tuple(target.shape):
         if not broadcast:
             raise ValueError(
@@ -140,7 +140,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
         )
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
-        loss = loss * _as_tensor(weight)
+        loss = loss * as_tensor(weight)
     return _reduce(loss, reduction)
 
 
@@ -185,9 +185,9 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
     ``pos_weight`` multiplies the positive term (broadcast over the last dim)."""
     _check_reduction(reduction, "binary_cross_entropy_with_logits")
     input, target = _pair(input, target, "binary_cross_entropy_with_logits", broadcast=False)
-    loss = BinaryCrossEntropyWithLogits.apply(input, target, _as_tensor(pos_weight))
+    loss = BinaryCrossEntropyWithLogits.apply(input, target, as_tensor(pos_weight))
     if weight is not None:
-        loss = loss * _as_tensor(weight)
+        loss = loss * as_tensor(weight)
     return _reduce(loss, reduction)
 
 
@@ -279,7 +279,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{op}: label_smoothing must be between 0.0 and 1.0, got "
                          f"{label_smoothing}")
-    input, target = _as_tensor(input), _as_tensor(target)
+    input, target = as_tensor(input), as_tensor(target)
     unbatched = input.ndim == 1
     if unbatched:
         input = input.reshape(1, -1)
@@ -322,7 +322,7 @@ def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -1
     "mean" divides by the summed weights of the kept targets."""
     op = "nll_loss"
     _check_reduction(reduction, op)
-    input, target = _as_tensor(input), _as_tensor(target)
+    input, target = as_tensor(input), as_tensor(target)
     unbatched = input.ndim == 1
     if unbatched:
         input = input.reshape(1, -1)
@@ -350,7 +350,7 @@ def multi_margin_loss(input: Any, target: Any, p: int = 1, margin: float = 1.0,
     _check_reduction(reduction, op)
     if p not in (1, 2):
         raise ValueError(f"{op}: only p == 1 and p == 2 supported, got {p}")
-    input, target = _as_tensor(input), _as_tensor(target)
+    input, target = as_tensor(input), as_tensor(target)
     unbatched = input.ndim == 1
     if unbatched:
         input = input.reshape(1, -1)
@@ -382,7 +382,7 @@ def hinge_embedding_loss(input: Any, target: Any, margin: float = 1.0,
     """x where y == 1, max(0, margin - x) where y == -1."""
     op = "hinge_embedding_loss"
     _check_reduction(reduction, op)
-    input, target = _as_tensor(input), _as_tensor(target)
+    input, target = as_tensor(input), as_tensor(target)
     labels = target.data
     zero = np.zeros((), input.dtype)
     loss = where(labels != -1, input, zero) + where(labels != 1, Relu.apply(margin - input), zero)

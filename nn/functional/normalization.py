@@ -10,7 +10,7 @@ import numpy as np
 from autograd import Function, Tensor
 from autograd.engine import GradMode
 
-from .conv import _as_tensor
+from ._common import as_tensor
 
 
 def inverse_std(x: Any, axes: tuple, eps: float) -> Any:
@@ -60,9 +60,9 @@ def batch_stats(x: np.ndarray, axes: tuple) -> tuple:
 
 def _affine(y: Tensor, weight: Any, bias: Any, shape: tuple) -> Tensor:
     if weight is not None:
-        y = y * _as_tensor(weight).reshape(shape)
+        y = y * as_tensor(weight).reshape(shape)
     if bias is not None:
-        y = y + _as_tensor(bias).reshape(shape)
+        y = y + as_tensor(bias).reshape(shape)
     return y
 
 
@@ -75,7 +75,7 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     and the running *unbiased* variance are updated in place with ``momentum`` (a cumulative
     average when momentum is None). Evaluation: the running statistics, a fixed affine map.
     """
-    x = _as_tensor(input)
+    x = as_tensor(input)
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected an input (N, C, ...), got shape {tuple(x.shape)}")
     channels = x.shape[1]
@@ -112,10 +112,10 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     inv = 1 / np.sqrt(running_var.data.astype(x.dtype) + eps)
     scale: Any = inv.reshape(shape)
     if weight is not None:
-        scale = _as_tensor(weight).reshape(shape) * scale
+        scale = as_tensor(weight).reshape(shape) * scale
     shift = -running_mean.data.astype(x.dtype).reshape(shape) * scale
     if bias is not None:
-        shift = shift + _as_tensor(bias).reshape(shape)
+        shift = shift + as_tensor(bias).reshape(shape)
     return x * scale + shift
 
 
@@ -129,7 +129,7 @@ def _blend(running: Tensor, value: np.ndarray, factor: float) -> None:
 def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None,
                eps: float = 1e-5) -> Tensor:
     """Normalise over the trailing dims ``normalized_shape`` of each sample; elementwise affine."""
-    x = _as_tensor(input)
+    x = as_tensor(input)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
     if k == 0 or tuple(x.shape[x.ndim - k:]) != shape or x.ndim < k:
@@ -145,7 +145,7 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
 def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None,
                eps: float = 1e-5) -> Tensor:
     """Normalise each group of channels of each sample (N, C, ...); per-channel affine."""
-    x = _as_tensor(input)
+    x = as_tensor(input)
     if x.ndim < 2:
         raise ValueError(f"group_norm: expected an input (N, C, ...), got shape {tuple(x.shape)}")
     channels = x.shape[1]

@@ -22,10 +22,12 @@ import numpy as np
 from autograd import Function, Tensor
 
 from . import _workspace as workspace
+from ._common import as_tensor
 from ._windows import (
     Geometry,
     batch_first,
     batch_last,
+    check_input,
     crop,
     ntuple,
     offset_regions,
@@ -33,7 +35,6 @@ from ._windows import (
     pad,
     padded_shape,
 )
-from .conv import _as_tensor, check_input
 from .sampling import along_spatial
 
 # ---- gates (batch-last inside, see _windows) ------------------------------------------------
@@ -253,7 +254,7 @@ def _window_counts(spatial: tuple, kernel: tuple, geometry: Geometry, pads: tupl
 
 def _max_pool(x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
               ceil_mode: bool, return_indices: bool, nd: int, op: str) -> Any:
-    x = _as_tensor(x)
+    x = as_tensor(x)
     kernel, geometry, _ = _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode,
                                          nd, op)
     if not return_indices:
@@ -296,7 +297,7 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 
 def _avg_pool(x: Any, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool,
               count_include_pad: bool, divisor_override: Any, nd: int, op: str) -> Tensor:
-    x = _as_tensor(x)
+    x = as_tensor(x)
     kernel, geometry, _ = _pool_geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd, op)
     pads = ntuple(padding, nd, "padding", op)
     if divisor_override:
@@ -336,7 +337,7 @@ def adaptive_pool_matrix(size: int, out: int) -> np.ndarray:
 
 
 def _adaptive_avg_pool(x: Any, output_size: Any, nd: int, op: str) -> Tensor:
-    x = _as_tensor(x)
+    x = as_tensor(x)
     check_input(x, nd, op)
     spatial = tuple(x.shape[2:])
     sizes = (output_size,) * nd if isinstance(output_size, (int, type(None))) else tuple(
@@ -368,6 +369,6 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
 
 def global_avg_pool2d(input: Any, keepdim: bool = False) -> Tensor:
     """Mean over H and W of (N, C, H, W): (N, C), or (N, C, 1, 1) with ``keepdim``."""
-    input = _as_tensor(input)
+    input = as_tensor(input)
     check_input(input, 2, "global_avg_pool2d")
     return input.mean(axis=(2, 3), keepdims=keepdim)

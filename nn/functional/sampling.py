@@ -14,7 +14,7 @@ import numpy as np
 
 from autograd import Tensor
 
-from .conv import _as_tensor
+from ._common import as_tensor
 
 
 def along_spatial(x: Tensor, matrices: list) -> Tensor:
@@ -62,7 +62,7 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: st
 
     Give either ``size`` or ``scale_factor``; modes "nearest", "linear" (3-D), "bilinear" (4-D).
     """
-    x = _as_tensor(input)
+    x = as_tensor(input)
     nd = x.ndim - 2
     if nd < 1:
         raise ValueError(f"interpolate: expected (N, C, ...) input, got shape {tuple(x.shape)}")
