@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from autograd.node import raw
+
 from . import init
 from ._factory import check_device, empty_parameter
 from .functional.attention import multi_head_attention
@@ -122,9 +126,6 @@ class MultiheadAttention(Module):
         return out, weights
 
 
-def _unsqueeze_batch(mask: Any) -> Any:
-    import numpy as np
-
-    from autograd.node import raw
-
+def _unsqueeze_batch(mask: Any) -> np.ndarray:
+    """An unbatched key_padding_mask (S,) as (1, S)."""
     return np.asarray(raw(mask))[None]

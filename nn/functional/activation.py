@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Function, Tensor
+from autograd import Function, Tensor, maximum, where
 from autograd.node import raw
 from autograd.ops.elementwise import Relu, Sigmoid, Tanh
 from autograd.ops.pointwise import Erf
@@ -113,8 +113,6 @@ def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) 
 
 def prelu(input: Any, weight: Any) -> Tensor:
     """Leaky ReLU with a learned slope: one per channel (dim 1) or a single shared one."""
-    from autograd import where
-
     input, weight = as_tensor(input), as_tensor(weight)
     if weight.ndim != 1:
         raise ValueError(f"prelu: expected a 1-D weight, got shape {tuple(weight.shape)}")
@@ -205,8 +203,6 @@ def log_softmax(input: Any, dim: Any = None, dtype: Any = None) -> Tensor:
 def maxout(input: Any, pieces: int, dim: int = -1) -> Tensor:
     """Max over groups of ``pieces`` consecutive features along ``dim``
     (size out * pieces -> out): the max gate routes the gradient to the winning piece."""
-    from autograd import maximum
-
     input = as_tensor(input)
     dim = dim % input.ndim
     size = input.shape[dim]
