@@ -6,6 +6,11 @@ costs more than the convolution arithmetic itself. This pool hands back an array
 earlier step instead, but only one that nothing else references any more: the pool checks
 the reference count, so an array held by a tensor, a saved context or any view is never
 reused. Small arrays are left to numpy.
+
+Reference counts are an interpreter detail (newer CPythons may borrow references), so the pool
+checks itself at import time on this very interpreter: a free array must come back, an array
+that is still referenced must not. If either check fails, pooling is off and every call is a
+plain ``np.empty``.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ def empty(shape: tuple, dtype: Any) -> np.ndarray:
     """An uninitialised C-contiguous array, reused from the pool when one is free."""
     dtype = np.dtype(dtype)
     shape = tuple(int(n) for n in shape)
-    if math.prod(shape) * dtype.itemsize < MIN_BYTES:
+    if not _POOLING or math.prod(shape) * dtype.itemsize < MIN_BYTES:
         return np.empty(shape, dtype)
     key = (shape, dtype.str)
     with _lock:
@@ -63,3 +68,26 @@ def clear() -> None:
     """Forget every pooled array (arrays still in use stay valid)."""
     with _lock:
         _pool.clear()
+
+
+def _reference_counts_work() -> bool:
+    """Does the free-array test tell free from referenced arrays on this interpreter?"""
+    if sys.implementation.name != "cpython":
+        return False
+    shape = (MIN_BYTES // 8 + 1,)
+    try:
+        first = empty(shape, np.float64)
+        held = first  # still referenced: must not come back
+        second = empty(shape, np.float64)
+        if second is held:
+            return False
+        pooled = {id(first), id(second)}  # both stay alive in the pool after del
+        del first, held, second  # now free: the next request must reuse one of them
+        third = empty(shape, np.float64)
+        return id(third) in pooled
+    finally:
+        clear()
+
+
+_POOLING = True
+_POOLING = _reference_counts_work()
