@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: test demo lint bench graphviz clean
+.PHONY: test demo lint bench graphviz torch clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP) graphviz
 
 demo: $(STAMP) graphviz
 	$(VENV)/bin/gategrad demo
+
+# the optional PyTorch comparison tests run when torch is installed (CPU build, pinned)
+torch: $(STAMP)
+	$(PY) -m pip install --quiet 'torch==2.13.0'
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -117,11 +117,10 @@ class Pow(Function):
                 local = np.where(base_is_zero & (_value(b) == 0), 0.0, local)
             da = grad * local
         if needs_b:
-            if any_zero_base:
-                safe_log = np.log(np.where(base_is_zero, 1.0, a))
-                local = np.where(base_is_zero & (_value(b) >= 0), 0.0, ctx.output * safe_log)
-            else:
+            with np.errstate(divide="ignore", invalid="ignore"):
                 local = ctx.output * np.log(a)
+            if any_zero_base:
+                local = np.where(base_is_zero & (_value(b) >= 0), 0.0, local)
             db = grad * local
         return da, db
 
