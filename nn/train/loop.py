@@ -81,10 +81,13 @@ def _wants_metric(scheduler: Any) -> bool:
 
 
 def _progress(loader: Any, description: str, enabled: bool) -> Any:
+    """A tqdm bar on a terminal; None when disabled or when stderr is not a terminal (logs get
+    one plain line per epoch instead of bar redraws)."""
+    if not enabled or not sys.stderr.isatty():
+        return None
     total = len(loader) if hasattr(loader, "__len__") else None
-    return tqdm(total=total, desc=description, unit="batch", leave=True,
-                disable=not enabled, file=sys.stderr, dynamic_ncols=True,
-                mininterval=0.1 if sys.stderr.isatty() else 2.0)
+    return tqdm(total=total, desc=description, unit="batch", leave=True, file=sys.stderr,
+                dynamic_ncols=True)
 
 
 def _format(logs: dict[str, float]) -> str:
@@ -195,7 +198,8 @@ def fit(
       ``resume=True`` an existing checkpoint is loaded first and training continues from it,
       giving the same result as an uninterrupted run. An exception or Ctrl-C during training
       leaves the last good checkpoint intact.
-    * ``progress``: a progress bar per epoch (tqdm, on stderr) showing the running loss.
+    * ``progress``: a progress bar per epoch (tqdm, on stderr) showing the running loss; when
+      stderr is not a terminal (a log file, CI), one line per epoch instead.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit: epochs must be an integer >= 0, got {epochs!r}")
@@ -229,11 +233,15 @@ def fit(
             if val_loader is not None:
                 validation = evaluate(model, loss_fn, val_loader, list(metric_fns.values()))
                 logs.update({f"val_{k}": v for k, v in validation.items()})
-            bar.set_postfix_str(_format(logs), refresh=True)
+            if lr is not None:
+                logs["lr"] = lr
+            if bar is not None:
+                bar.set_postfix_str(_format(logs), refresh=False)
+            elif progress:
+                print(f"epoch {epoch}/{epochs}: {_format(logs)}", file=sys.stderr, flush=True)
         finally:
-            bar.close()
-        if lr is not None:
-            logs["lr"] = lr
+            if bar is not None:
+                bar.close()
         if monitor not in logs:
             raise ValueError(f"fit: monitor={monitor!r} is not measured; measured: "
                              f"{', '.join(logs)}")

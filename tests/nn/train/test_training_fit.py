@@ -1,6 +1,8 @@
 """fit / evaluate / predict against minimal PyTorch-protocol stand-ins."""
 
+import io
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -9,6 +11,7 @@ from training_standins import MomentumSGD, TinyMLP, cross_entropy
 import autograd as ag
 from nn.data import DataLoader, TensorDataset, make_spirals
 from nn.train import Callback, evaluate, fit, predict
+from nn.train import loop as loop_module
 
 
 def spirals_loaders(seed=0, n=300):
@@ -158,13 +161,45 @@ def test_callbacks_see_every_batch_and_can_stop():
     assert history["loss"][0] == pytest.approx(np.average(epoch_one, weights=sizes))
 
 
-def test_progress_bar_shows_the_running_loss(capsys):
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_shows_the_running_loss(monkeypatch):
+    _, _, train = spirals_loaders(n=64)
+    model = TinyMLP(2, 8, 3)
+    running, postfixes = [], []
+
+    class Watch(Callback):
+        def on_batch_end(self, state):
+            running.append(f"loss={state.running_loss:.4f}")
+
+    class RecordingBar(loop_module.tqdm):
+        def set_postfix_str(self, text="", refresh=True):
+            postfixes.append(text)
+            super().set_postfix_str(text, refresh)
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(loop_module, "tqdm", RecordingBar)
+    history = fit(model, cross_entropy, MomentumSGD(model.parameters()), train, epochs=2,
+                  callbacks=[Watch()])
+    shown = terminal.getvalue()
+    assert "epoch 1/2" in shown and "epoch 2/2" in shown and "2/2 [" in shown
+    summaries = [f"loss={history['loss'][e]:.4g}, accuracy={history['accuracy'][e]:.4g}, lr=0.1"
+                 for e in (0, 1)]
+    assert postfixes == running[:2] + summaries[:1] + running[2:] + summaries[1:]
+    assert summaries[1] in shown
+
+
+def test_without_a_terminal_progress_is_one_line_per_epoch(capsys):
     _, _, train = spirals_loaders(n=64)
     model = TinyMLP(2, 8, 3)
     history = fit(model, cross_entropy, MomentumSGD(model.parameters()), train, epochs=2)
-    err = capsys.readouterr().err
-    assert "epoch 1/2" in err and "epoch 2/2" in err
-    assert f"loss={history['loss'][1]:.4g}" in err
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [f"epoch {e}/2: loss={history['loss'][e - 1]:.4g}, "
+                     f"accuracy={history['accuracy'][e - 1]:.4g}, lr=0.1" for e in (1, 2)]
 
 
 def test_non_finite_loss_stops_with_a_clear_error():
