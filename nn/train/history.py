@@ -73,6 +73,7 @@ class History:
         matplotlib = require("matplotlib", "History.plot", "matplotlib", "plot")
         matplotlib.use("Agg")
         pyplot = require("matplotlib.pyplot", "History.plot", "matplotlib", "plot")
+        from matplotlib.ticker import MaxNLocator
         if not self.rows:
             raise ValueError("History.plot: nothing to plot (no epochs recorded)")
         epochs = self["epoch"] if "epoch" in self else list(range(1, len(self) + 1))
@@ -86,6 +87,7 @@ class History:
                 axis.plot(epochs, self[f"val_{key}"], marker="o", markersize=3,
                           label=f"validation {key}")
             axis.set_xlabel("epoch")
+            axis.xaxis.set_major_locator(MaxNLocator(integer=True))
             axis.set_ylabel(key)
             axis.grid(alpha=0.3)
             axis.legend()
