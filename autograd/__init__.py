@@ -5,8 +5,10 @@ Note: this top-level package name clashes with the unrelated HIPS ``autograd`` p
 do not install both into one environment.
 """
 
+from . import api as _api
 from . import functional
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .api import *  # noqa: F403  (the op library: softmax, var, max, cat, gather, ...)
 from .dtypes import get_default_dtype, set_default_dtype
 from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .factories import (
@@ -48,10 +50,19 @@ from .functions import (
     transpose,
     where,
 )
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node, RemovableHandle
 from .rng import manual_seed
 from .scalar import Scalar
 from .tensor import Tensor
+from .viz import (
+    backward_steps,
+    draw_gradient_flow,
+    draw_graph,
+    node_gradients,
+    plot_gradient_flow,
+    print_graph,
+)
 
 __version__ = "0.1.0"
 
@@ -65,4 +76,9 @@ __all__ = [
     "randint", "randn", "randn_like", "relu", "reshape", "set_default_dtype",
     "set_grad_enabled", "sigmoid", "sqrt", "sum", "tanh", "tensor", "transpose", "where",
     "zeros", "zeros_like",
+    # pictures (autograd.viz)
+    "backward_steps", "draw_gradient_flow", "draw_graph", "node_gradients",
+    "plot_gradient_flow", "print_graph",
 ]
+__all__ += _api.__all__
+__all__ += ["GradcheckError", "gradcheck", "gradgradcheck"]

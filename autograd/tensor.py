@@ -19,6 +19,7 @@ from .node import Node
 from .numpy_dispatch import register_function, register_ufunc
 from .ops import elementwise as ew
 from .ops.linalg import MatMul
+from .ops.promotion import promote_division, promote_pair
 from .ops.reduce import Mean, Sum, normalize_dims
 from .ops.shape import Cast, Expand, GetItem, Permute, Reshape
 
@@ -212,34 +213,34 @@ class Tensor(Node, InPlaceOps):
     # ---- arithmetic -----------------------------------------------------------------------
 
     def __add__(self, other: Any) -> Tensor:
-        return ew.Add.apply(self, other)
+        return ew.Add.apply(*promote_pair(self, other))
 
     def __radd__(self, other: Any) -> Tensor:
-        return ew.Add.apply(other, self)
+        return ew.Add.apply(*promote_pair(other, self))
 
     def __sub__(self, other: Any) -> Tensor:
-        return ew.Sub.apply(self, other)
+        return ew.Sub.apply(*promote_pair(self, other))
 
     def __rsub__(self, other: Any) -> Tensor:
-        return ew.Sub.apply(other, self)
+        return ew.Sub.apply(*promote_pair(other, self))
 
     def __mul__(self, other: Any) -> Tensor:
-        return ew.Mul.apply(self, other)
+        return ew.Mul.apply(*promote_pair(self, other))
 
     def __rmul__(self, other: Any) -> Tensor:
-        return ew.Mul.apply(other, self)
+        return ew.Mul.apply(*promote_pair(other, self))
 
     def __truediv__(self, other: Any) -> Tensor:
-        return ew.Div.apply(self, other)
+        return ew.Div.apply(*promote_division(self, other))
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return ew.Div.apply(other, self)
+        return ew.Div.apply(*promote_division(other, self))
 
     def __pow__(self, other: Any) -> Tensor:
-        return ew.Pow.apply(self, other)
+        return ew.Pow.apply(*promote_pair(self, other))
 
     def __rpow__(self, other: Any) -> Tensor:
-        return ew.Pow.apply(other, self)
+        return ew.Pow.apply(*promote_pair(other, self))
 
     def __neg__(self) -> Tensor:
         return ew.Neg.apply(self)
@@ -304,13 +305,13 @@ class Tensor(Node, InPlaceOps):
         return ew.Abs.apply(self)
 
     def pow(self, exponent: Any) -> Tensor:
-        return ew.Pow.apply(self, exponent)
+        return ew.Pow.apply(*promote_pair(self, exponent))
 
     def maximum(self, other: Any) -> Tensor:
-        return ew.Maximum.apply(self, other)
+        return ew.Maximum.apply(*promote_pair(self, other))
 
     def minimum(self, other: Any) -> Tensor:
-        return ew.Minimum.apply(self, other)
+        return ew.Minimum.apply(*promote_pair(self, other))
 
     def matmul(self, other: Any) -> Tensor:
         return MatMul.apply(self, other)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
-from ..node import raw
+from ..node import Node, raw
 from ..numpy_dispatch import register_function, register_ufunc
 
 _value = raw
@@ -272,7 +272,12 @@ class Where(Function):
 
 
 def where(cond: Any, a: Any, b: Any) -> Any:
-    """Elementwise selection ``a if cond else b`` (differentiable in a and b)."""
+    """Elementwise selection ``a if cond else b`` (differentiable in a and b; a and b are
+    promoted to a common dtype)."""
+    from .promotion import promote
+
+    if isinstance(a, Node) or isinstance(b, Node):
+        a, b = promote(a, b)
     return Where.apply(cond, a, b)
 
 

@@ -1,0 +1,98 @@
+"""Softmax, log-softmax and logsumexp gates along one dim, computed without overflow.
+
+All three subtract the maximum before exponentiating, so logits of +-1000 give finite results.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..dtypes import resolve_dtype
+from ..function import Function
+from .reduce import expand_reduced, normalize_dims
+
+
+def _shifted(a: np.ndarray, axis: Any) -> tuple:
+    """``a - max(a)`` over ``axis`` and the max (non-finite maxima replaced by 0)."""
+    peak = np.max(a, axis=axis, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
+    peak = np.where(np.isfinite(peak), peak, 0)
+    return a - peak, peak
+
+
+class Softmax(Function):
+    """out = e**a / sum(e**a) along ``dim``.  da = out * (g - sum(g * out, dim))."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, dim: int) -> Any:
+        shifted, _ = _shifted(a, dim)
+        e = np.exp(shifted)
+        return e / np.sum(e, axis=dim, keepdims=True)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        _, dim = ctx.inputs
+        out = ctx.output
+        weighted = grad * out
+        return weighted - out * np.sum(weighted, axis=dim, keepdims=True), None
+
+
+class LogSoftmax(Function):
+    """out = a - logsumexp(a) along ``dim``.  da = g - e**out * sum(g, dim)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, dim: int) -> Any:
+        shifted, _ = _shifted(a, dim)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        _, dim = ctx.inputs
+        return grad - np.exp(ctx.output) * np.sum(grad, axis=dim, keepdims=True), None
+
+
+class LogSumExp(Function):
+    """out = ln(sum(e**a)) over dims.  da = g * e**(a - out)  (the softmax of a)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axes: tuple, keepdim: bool) -> Any:
+        ctx.shape = a.shape
+        shifted, peak = _shifted(a, axes)
+        with np.errstate(divide="ignore"):
+            out = np.log(np.sum(np.exp(shifted), axis=axes, keepdims=True)) + peak
+        return out if keepdim else np.reshape(out, np.sum(shifted, axis=axes).shape)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        a, axes, keepdim = ctx.inputs
+        out = expand_reduced(ctx.output, ctx.shape, axes, keepdim)
+        return expand_reduced(grad, ctx.shape, axes, keepdim) * np.exp(a - out), None, None
+
+
+def _dim(input: Any, dim: Any, op: str) -> int:
+    if dim is None:
+        raise TypeError(f"{op}: dim is required (the dim along which the values sum to 1)")
+    return normalize_dims(int(dim), input.ndim, op)[0] if input.ndim else 0
+
+
+def softmax(input: Any, dim: Any = None, dtype: Any = None, *, axis: Any = None) -> Any:
+    """e**x / sum(e**x) along ``dim`` (stable for large logits). ``dtype`` casts the input first."""
+    dim = axis if dim is None else dim
+    x = input if dtype is None else input.to(resolve_dtype(dtype))
+    return Softmax.apply(x, _dim(x, dim, "softmax"))
+
+
+def log_softmax(input: Any, dim: Any = None, dtype: Any = None, *, axis: Any = None) -> Any:
+    """x - logsumexp(x) along ``dim`` (stable for large logits)."""
+    dim = axis if dim is None else dim
+    x = input if dtype is None else input.to(resolve_dtype(dtype))
+    return LogSoftmax.apply(x, _dim(x, dim, "log_softmax"))
+
+
+def logsumexp(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+              keepdims: Any = None) -> Any:
+    """ln(sum(e**x)) over ``dim`` (int, tuple, or None for all dims), stable for large x."""
+    dim = axis if dim is None else dim
+    keepdim = keepdim if keepdims is None else keepdims
+    return LogSumExp.apply(input, normalize_dims(dim, input.ndim, "logsumexp"), bool(keepdim))
