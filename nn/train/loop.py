@@ -12,7 +12,7 @@ import inspect
 import math
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -180,6 +180,7 @@ def fit(
     monitor: str | None = None,
     checkpoint: str | os.PathLike | None = None,
     resume: bool = False,
+    extra_state: Mapping[str, Any] | None = None,
     scheduler_interval: str = "epoch",
     progress: bool = True,
 ) -> History:
@@ -197,7 +198,8 @@ def fit(
       resume (model, optimizer, scheduler, history, shuffling and random state); with
       ``resume=True`` an existing checkpoint is loaded first and training continues from it,
       giving the same result as an uninterrupted run. An exception or Ctrl-C during training
-      leaves the last good checkpoint intact.
+      leaves the last good checkpoint intact. ``extra_state``: more objects (name -> object
+      with ``state_dict()`` / ``load_state_dict()``) saved in and restored from the checkpoint.
     * ``progress``: a progress bar per epoch (tqdm, on stderr) showing the running loss; when
       stderr is not a terminal (a log file, CI), one line per epoch instead.
     """
@@ -213,7 +215,8 @@ def fit(
         raise ValueError(f"fit: monitor={monitor!r} needs a val_loader")
     callbacks = list(callbacks)
     history = History()
-    extra = {"train_loader": train_loader, "early_stopping": early_stopping}
+    extra = {**(extra_state or {}), "train_loader": train_loader,
+             "early_stopping": early_stopping}
     start = 0
     if checkpoint is not None and resume and Path(checkpoint).is_file():
         saved = load_checkpoint(checkpoint, model, optimizer, scheduler, extra, restore_rng=True)

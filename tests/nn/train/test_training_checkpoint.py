@@ -183,3 +183,30 @@ def test_unreadable_checkpoints(tmp_path):
     with pytest.raises(TypeError, match="cannot store model/f of type function"):
         save_checkpoint(tmp_path / "x.npz", Unstorable())
     assert sorted(os.listdir(tmp_path)) == ["garbage.npz", "plain.npz", "weights.npz"]
+
+
+def test_extra_state_is_saved_and_restored(tmp_path):
+    class Counter:
+        def __init__(self):
+            self.count = 0
+
+        def on_epoch_end(self, state):
+            self.count += 1
+
+        def state_dict(self):
+            return {"count": self.count}
+
+        def load_state_dict(self, state):
+            self.count = state["count"]
+
+    path = tmp_path / "run.npz"
+    model, optimizer, train, _ = setup()
+    counter = Counter()
+    fit(model, cross_entropy, optimizer, train, epochs=2, progress=False, checkpoint=path,
+        callbacks=[counter], extra_state={"counter": counter})
+    assert read_checkpoint(path)["extra"]["counter"] == {"count": 2}
+    model, optimizer, train, _ = setup()
+    resumed = Counter()
+    fit(model, cross_entropy, optimizer, train, epochs=3, progress=False, checkpoint=path,
+        resume=True, callbacks=[resumed], extra_state={"counter": resumed})
+    assert resumed.count == 3
