@@ -213,6 +213,11 @@ def fit(
     monitor = monitor or ("val_loss" if val_loader is not None else "loss")
     if monitor.startswith("val_") and val_loader is None:
         raise ValueError(f"fit: monitor={monitor!r} needs a val_loader")
+    measured = ["loss", *metric_fns]
+    measured += [f"val_{name}" for name in measured] if val_loader is not None else []
+    if monitor not in measured:
+        raise ValueError(f"fit: monitor={monitor!r} is not measured; measured: "
+                         f"{', '.join(measured)}")
     callbacks = list(callbacks)
     history = History()
     extra = {**(extra_state or {}), "train_loader": train_loader,
@@ -221,6 +226,8 @@ def fit(
     if checkpoint is not None and resume and Path(checkpoint).is_file():
         saved = load_checkpoint(checkpoint, model, optimizer, scheduler, extra, restore_rng=True)
         history, start = saved["history"], saved["epoch"]
+        if getattr(early_stopping, "should_stop", False):
+            start = epochs                    # that run had already stopped early
     state = TrainingState(model=model, optimizer=optimizer, epochs=epochs, history=history)
     run_hook(callbacks, "on_train_begin", state)
     for epoch in range(start + 1, epochs + 1):
@@ -245,9 +252,6 @@ def fit(
         finally:
             if bar is not None:
                 bar.close()
-        if monitor not in logs:
-            raise ValueError(f"fit: monitor={monitor!r} is not measured; measured: "
-                             f"{', '.join(logs)}")
         if scheduler is not None and scheduler_interval == "epoch":
             scheduler.step(logs[monitor]) if _wants_metric(scheduler) else scheduler.step()
         if early_stopping is not None and early_stopping.step(logs[monitor]):

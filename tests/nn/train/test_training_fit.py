@@ -219,6 +219,9 @@ def test_bad_arguments():
     optimizer = MomentumSGD(model.parameters())
     with pytest.raises(ValueError, match="monitor='val_loss' needs a val_loader"):
         fit(model, cross_entropy, optimizer, train, monitor="val_loss", progress=False)
+    with pytest.raises(ValueError, match="monitor='val_acc' is not measured; measured: loss, "
+                                         "accuracy, val_loss, val_accuracy"):
+        fit(model, cross_entropy, optimizer, train, train, monitor="val_acc", progress=False)
     with pytest.raises(ValueError, match="unknown metric 'f1'"):
         fit(model, cross_entropy, optimizer, train, metrics=["f1"], progress=False)
     with pytest.raises(ValueError, match="batch must be a pair"):

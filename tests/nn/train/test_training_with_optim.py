@@ -60,3 +60,17 @@ def test_reduce_lr_on_plateau_gets_the_validation_loss():
     history = fit(model, cross_entropy, optimizer, train, val, epochs=4, scheduler=plateau,
                   progress=False)
     assert history["lr"] == pytest.approx([0.01, 0.005, 0.0025, 0.00125])
+
+
+def test_a_run_that_stopped_early_stays_stopped_on_resume(tmp_path):
+    path = tmp_path / "run.npz"
+    model, optimizer, _, _, train, val = setup()
+    stopper = optim.EarlyStopping(patience=1, min_delta=10.0)
+    first = fit(model, cross_entropy, optimizer, train, val, epochs=10, early_stopping=stopper,
+                checkpoint=path, progress=False)
+    assert len(first) == 2
+    model, optimizer, _, _, train, val = setup()
+    stopper = optim.EarlyStopping(patience=1, min_delta=10.0)
+    again = fit(model, cross_entropy, optimizer, train, val, epochs=10, early_stopping=stopper,
+                checkpoint=path, resume=True, progress=False)
+    assert again.rows == first.rows
