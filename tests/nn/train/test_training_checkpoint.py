@@ -160,6 +160,14 @@ def test_checkpoint_round_trips_nested_state(tmp_path):
     assert [y.tolist() for _, y in fresh_train] == [y.tolist() for _, y in train]
 
 
+def test_checkpoint_file_gets_the_usual_permissions(tmp_path):
+    model, _, _, _ = setup()
+    path = save_checkpoint(tmp_path / "c.npz", model)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
 def test_unreadable_checkpoints(tmp_path):
     garbage = tmp_path / "garbage.npz"
     garbage.write_bytes(b"not a zip at all")
