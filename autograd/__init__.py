@@ -6,7 +6,7 @@ do not install both into one environment.
 """
 
 from . import api as _api
-from . import functional
+from . import functional, linalg
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .api import *  # noqa: F403  (the op library: softmax, var, max, cat, gather, ...)
 from .dtypes import get_default_dtype, set_default_dtype
@@ -81,4 +81,4 @@ __all__ = [
     "plot_gradient_flow", "print_graph",
 ]
 __all__ += _api.__all__
-__all__ += ["GradcheckError", "gradcheck", "gradgradcheck"]
+__all__ += ["GradcheckError", "gradcheck", "gradgradcheck", "linalg"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .ops import extrema, index, joining, pointwise, reduce, softmax, views
+from .ops import extrema, index, joining, linalg, pointwise, reduce, softmax, views
 from .ops.elementwise import where
 from .tensor import Tensor
 
@@ -42,6 +42,8 @@ METHOD_FUNCTIONS: dict = {
     "exp2": pointwise.exp2, "sign": pointwise.sign, "floor": pointwise.floor,
     "ceil": pointwise.ceil, "trunc": pointwise.trunc, "round": pointwise.round,
     "logaddexp": pointwise.logaddexp, "clamp": pointwise.clamp, "clip": pointwise.clip,
+    # linear algebra
+    "dot": linalg.dot, "outer": linalg.outer, "inverse": linalg.inverse, "det": linalg.det,
 }
 
 # Tensor methods without a top-level function of the same name
@@ -62,7 +64,7 @@ METHODS_ONLY: dict = {
 FUNCTIONS_ONLY: dict = {
     "cat": joining.cat, "concatenate": joining.concatenate, "concat": joining.concat,
     "stack": joining.stack, "pad": joining.pad, "expand_dims": views.expand_dims,
-    "take_along_axis": index.take_along_axis,
+    "take_along_axis": index.take_along_axis, "einsum": linalg.einsum, "solve": linalg.solve,
 }
 
 

@@ -80,6 +80,8 @@ def softmax(input: Any, dim: Any = None, dtype: Any = None, *, axis: Any = None)
     """e**x / sum(e**x) along ``dim`` (stable for large logits). ``dtype`` casts the input first."""
     dim = axis if dim is None else dim
     x = input if dtype is None else input.to(resolve_dtype(dtype))
+    if x.ndim == 0:
+        return Softmax.apply(x.reshape(1), _dim(x, dim, "softmax")).reshape(())
     return Softmax.apply(x, _dim(x, dim, "softmax"))
 
 
@@ -87,6 +89,8 @@ def log_softmax(input: Any, dim: Any = None, dtype: Any = None, *, axis: Any = N
     """x - logsumexp(x) along ``dim`` (stable for large logits)."""
     dim = axis if dim is None else dim
     x = input if dtype is None else input.to(resolve_dtype(dtype))
+    if x.ndim == 0:
+        return LogSoftmax.apply(x.reshape(1), _dim(x, dim, "log_softmax")).reshape(())
     return LogSoftmax.apply(x, _dim(x, dim, "log_softmax"))
 
 

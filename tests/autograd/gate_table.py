@@ -33,12 +33,51 @@ from gate_inputs import (
     scatter_add_arguments,
     where_arguments,
 )
+from gate_inputs_ops import (
+    along_dim_arguments,
+    cat_arguments,
+    clamp_arguments,
+    constant_pad_arguments,
+    einsum_arguments,
+    extremum_arguments,
+    flip_arguments,
+    gather_arguments,
+    index_pad_arguments,
+    index_select_arguments,
+    norm_arguments,
+    prod_arguments,
+    roll_arguments,
+    round_arguments,
+    softplus_arguments,
+    solve_arguments,
+    square_matrix_arguments,
+    stack_arguments,
+    var_arguments,
+)
 from hypothesis import strategies as st
 
 from autograd.ops import elementwise as ew
-from autograd.ops.linalg import MatMul
-from autograd.ops.reduce import Mean, Sum
-from autograd.ops.shape import Cast, Expand, GetItem, Permute, Reshape, ScatterAdd
+from autograd.ops import pointwise as pw
+from autograd.ops.extrema import AMax, AMin
+from autograd.ops.index import Gather, IndexSelect
+from autograd.ops.joining import IndexPad
+from autograd.ops.linalg import Det, Einsum, Inverse, MatMul, Solve
+from autograd.ops.reduce import CumSum, Mean, Norm, Prod, Sum, Var
+from autograd.ops.shape import (
+    Cast,
+    Cat,
+    Clone,
+    ConstantPad,
+    Expand,
+    GetItem,
+    Permute,
+    Reshape,
+    Roll,
+    ScatterAdd,
+    Stack,
+)
+from autograd.ops.softmax import LogSoftmax, LogSumExp, Softmax
+from autograd.ops.views import Flip
 
 GATES = {
     # elementwise (autograd/ops/elementwise.py)
@@ -71,7 +110,61 @@ GATES = {
     GetItem: case(getitem_arguments()),
     ScatterAdd: case(scatter_add_arguments()),
     Cast: case(cast_arguments(), options=dict(eps=1e-3)),
+    # the op library: pointwise (autograd/ops/pointwise.py)
+    pw.Square: elementwise("real", scalar=True),
+    pw.Reciprocal: elementwise("nonzero", scalar=True),
+    pw.Rsqrt: elementwise("positive", scalar=True),
+    pw.Erf: elementwise("real", scalar=True),
+    pw.Sin: elementwise("real", scalar=True),
+    pw.Cos: elementwise("real", scalar=True),
+    pw.Tan: elementwise((-1.2, 1.2), scalar=True),
+    pw.Log1p: elementwise((-0.9, 2.0), scalar=True),
+    pw.Expm1: elementwise("real", scalar=True),
+    pw.Log2: elementwise("positive", scalar=True),
+    pw.Log10: elementwise("positive", scalar=True),
+    pw.Exp2: elementwise("real", scalar=True),
+    pw.LogAddExp: elementwise("real", "real", scalar=True),
+    pw.Sign: elementwise("away_from_halves", scalar=True),
+    pw.Floor: elementwise("away_from_halves", scalar=True),
+    pw.Ceil: elementwise("away_from_halves", scalar=True),
+    pw.Trunc: elementwise("away_from_halves", scalar=True),
+    pw.Round: case(round_arguments()),
+    pw.Softplus: case(softplus_arguments()),
+    pw.Clamp: case(clamp_arguments()),
+    # softmax family (autograd/ops/softmax.py)
+    Softmax: case(along_dim_arguments()),
+    LogSoftmax: case(along_dim_arguments()),
+    LogSumExp: case(reduction_arguments()),
+    # reductions and extrema (autograd/ops/reduce.py, extrema.py)
+    Var: case(var_arguments()),
+    Prod: case(prod_arguments()),
+    CumSum: case(along_dim_arguments()),
+    Norm: case(norm_arguments()),
+    AMax: case(extremum_arguments()),
+    AMin: case(extremum_arguments()),
+    # indexing, joining, rearranging (index.py, joining.py, views.py, shape.py)
+    Gather: case(gather_arguments()),
+    IndexSelect: case(index_select_arguments()),
+    Flip: case(flip_arguments()),
+    IndexPad: case(index_pad_arguments()),
+    Cat: case(cat_arguments()),
+    Stack: case(stack_arguments()),
+    ConstantPad: case(constant_pad_arguments()),
+    Roll: case(roll_arguments()),
+    Clone: case(elementwise_arguments("real")),
+    # linear algebra (autograd/ops/linalg.py)
+    Inverse: case(square_matrix_arguments()),
+    Det: case(square_matrix_arguments()),
+    Solve: case(solve_arguments()),
+    Einsum: case(einsum_arguments()),
 }
 
 # gate -> why it has no property test (keep this empty where possible)
-EXEMPT: dict = {}
+EXEMPT: dict = {
+    pw.StepFunction: "abstract base of sign/floor/ceil/trunc/round (no forward of its own)",
+}
+
+# the nn package's gates (conv, pooling, linear, losses, ...): cases in tests/nn/gate_cases.py
+from tests.nn.gate_cases import NN_GATES  # noqa: E402
+
+GATES.update(NN_GATES)

@@ -54,3 +54,32 @@ def run_second_order(case: Case, data: Any) -> None:
         check_second_order(lambda *ts: case.fn(*ts, **params) ** 2, *arrays)
     else:
         check_second_order(lambda *ts: case.fn(*ts, **params), *arrays)
+
+
+def case_tests(cases: list) -> tuple:
+    """The three property tests every op-case table gets: values, gradients, second order.
+
+    Use as ``test_values, test_gradients, test_second_order = case_tests(CASES)``."""
+    import pytest
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    parametrize = pytest.mark.parametrize("case", cases, ids=ids)
+
+    @parametrize
+    @given(data=st.data())
+    def test_values(case: Case, data: Any) -> None:
+        run_value(case, data)
+
+    @parametrize
+    @given(data=st.data())
+    def test_gradients(case: Case, data: Any) -> None:
+        run_gradient(case, data)
+
+    @parametrize
+    @settings(max_examples=10)
+    @given(data=st.data())
+    def test_second_order(case: Case, data: Any) -> None:
+        run_second_order(case, data)
+
+    return test_values, test_gradients, test_second_order

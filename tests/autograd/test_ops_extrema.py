@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd as ag
-from tests.autograd.opcases import Case, ids, run_gradient, run_second_order, run_value
+from tests.autograd.opcases import Case, case_tests
 from tests.autograd.strategies import arrays, broadcast_pair, with_dim, with_dims
 
 along_dim = st.tuples(with_dim(distinct=True), st.booleans()).map(
@@ -36,23 +36,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@given(data=st.data())
-def test_values(case, data):
-    run_value(case, data)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@given(data=st.data())
-def test_gradients(case, data):
-    run_gradient(case, data)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@settings(max_examples=10)
-@given(data=st.data())
-def test_second_order(case, data):
-    run_second_order(case, data)
+test_values, test_gradients, test_second_order = case_tests(CASES)
 
 
 @given(with_dim(distinct=False), st.booleans())

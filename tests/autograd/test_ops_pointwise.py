@@ -5,11 +5,10 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd as ag
-from tests.autograd.opcases import Case, ids, run_gradient, run_second_order, run_value
+from tests.autograd.opcases import Case, case_tests
 from tests.autograd.strategies import arrays, broadcast_pair
 
 OFF_GRID = 0.0029  # keeps kinks (bounds, integers, zero) away from the 1/128 grid of inputs
@@ -92,23 +91,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@given(data=st.data())
-def test_values(case, data):
-    run_value(case, data)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@given(data=st.data())
-def test_gradients(case, data):
-    run_gradient(case, data)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@settings(max_examples=10)
-@given(data=st.data())
-def test_second_order(case, data):
-    run_second_order(case, data)
+test_values, test_gradients, test_second_order = case_tests(CASES)
 
 
 def test_erf_known_values():

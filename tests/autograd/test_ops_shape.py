@@ -3,11 +3,10 @@ split/chunk/unbind, pad (all modes), flip, roll, repeat/tile, triu/tril, diagona
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd as ag
-from tests.autograd.opcases import Case, ids, run_gradient, run_second_order, run_value
+from tests.autograd.opcases import Case, case_tests
 from tests.autograd.strategies import arrays, shapes, with_dim, with_dims
 
 
@@ -238,23 +237,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@given(data=st.data())
-def test_values(case, data):
-    run_value(case, data)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@given(data=st.data())
-def test_gradients(case, data):
-    run_gradient(case, data)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@settings(max_examples=10)
-@given(data=st.data())
-def test_second_order(case, data):
-    run_second_order(case, data)
+test_values, test_gradients, test_second_order = case_tests(CASES)
 
 
 def test_cat_with_mismatched_shapes_names_the_shapes_and_the_dim():

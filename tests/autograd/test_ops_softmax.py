@@ -4,11 +4,10 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd as ag
-from tests.autograd.opcases import Case, ids, run_gradient, run_second_order, run_value
+from tests.autograd.opcases import Case, case_tests
 from tests.autograd.strategies import with_dim, with_dims
 
 
@@ -33,23 +32,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@given(data=st.data())
-def test_values(case, data):
-    run_value(case, data)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@given(data=st.data())
-def test_gradients(case, data):
-    run_gradient(case, data)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids)
-@settings(max_examples=10)
-@given(data=st.data())
-def test_second_order(case, data):
-    run_second_order(case, data)
+test_values, test_gradients, test_second_order = case_tests(CASES)
 
 
 def test_large_logits_stay_finite():
@@ -83,3 +66,10 @@ def test_softmax_keeps_float32_and_accepts_dtype():
 def test_softmax_needs_a_dim():
     with pytest.raises(TypeError, match="softmax: dim is required"):
         ag.softmax(ag.randn(3))
+
+
+def test_softmax_of_a_zero_dim_tensor_is_one():
+    x = ag.tensor(3.0, requires_grad=True)
+    assert ag.softmax(x, 0).item() == 1.0 and ag.log_softmax(x, -1).item() == 0.0
+    ag.log_softmax(x, 0).backward()
+    assert x.grad.item() == 0.0
