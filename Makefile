@@ -23,7 +23,7 @@ graphviz:
 	fi
 
 test: $(STAMP) graphviz
-	$(PY) -m pytest -q -n 2 -p no:cacheprovider
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest -q -n 2 -p no:cacheprovider
 
 demo: $(STAMP) graphviz
 	$(VENV)/bin/gategrad demo
