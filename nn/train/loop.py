@@ -127,6 +127,11 @@ def train_one_epoch(model: Any, loss_fn: Any, optimizer: Any, batches: Iterable,
                 bar.set_postfix_str(f"loss={state.running_loss:.4f}", refresh=False)
                 bar.update(1)
             run_hook(callbacks, "on_batch_end", state)
+    if means.count == 0:
+        raise ValueError(
+            "fit: the training loader yielded no batches (an empty dataset, or drop_last=True "
+            "with fewer samples than batch_size)"
+        )
     return means.means()
 
 

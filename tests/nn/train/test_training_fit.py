@@ -224,5 +224,9 @@ def test_bad_arguments():
         fit(model, cross_entropy, optimizer, train, train, monitor="val_acc", progress=False)
     with pytest.raises(ValueError, match="unknown metric 'f1'"):
         fit(model, cross_entropy, optimizer, train, metrics=["f1"], progress=False)
+    tiny = DataLoader(TensorDataset(np.zeros((3, 2), np.float32), np.zeros(3, np.int64)),
+                      batch_size=4, drop_last=True)
+    with pytest.raises(ValueError, match="yielded no batches"):
+        fit(model, cross_entropy, optimizer, tiny, epochs=1, progress=False)
     with pytest.raises(ValueError, match="batch must be a pair"):
         fit(model, cross_entropy, optimizer, [(1, 2, 3)], epochs=1, progress=False)
