@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,demo]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -23,7 +23,7 @@ graphviz:
 	fi
 
 test: $(STAMP) graphviz
-	$(PY) -m pytest -q -n 2 -p no:cacheprovider
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest -q -n 2 -p no:cacheprovider
 
 demo: $(STAMP) graphviz
 	$(VENV)/bin/gategrad demo

@@ -10,7 +10,7 @@ PyTorch's names and semantics, so that model code ports line by line::
     loss.backward()
 """
 
-from . import functional, init, utils
+from . import data, functional, init, train, utils
 from .activation import (
     ELU,
     GELU,
@@ -72,5 +72,5 @@ __all__ = [
     "ModuleDict", "ModuleList", "MultiMarginLoss", "MultiheadAttention", "NLLLoss", "PReLU",
     "Parameter", "RNN", "RNNCell", "ReLU", "SELU", "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss",
     "Softmax", "Softplus", "Swish", "Tanh", "Unflatten", "Upsample", "functional", "init", "load",
-    "save", "utils"
+    "save", "utils", "data", "train",
 ]
