@@ -1,4 +1,5 @@
 # make test: set up .venv and run the whole test suite.  make demo: set up and run the main job.
+# make bench: side-by-side timings against PyTorch and micrograd (BENCH_ARGS="--only mlp --repeats 5").
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
@@ -31,6 +32,17 @@ demo: $(STAMP) graphviz
 # the optional PyTorch comparison tests run when torch is installed (CPU build, pinned)
 torch: $(STAMP)
 	$(PY) -m pip install --quiet 'torch==2.13.0'
+
+BENCH_STAMP := $(VENV)/.bench-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,demo,bench]'
+	rm -f $(VENV)/.bench-*
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,68 @@
+"""Each benchmark workload computes the same thing in gategrad and in its reference.
+
+Correctness only, on tiny sizes: no timing here (speed is measured by ``make bench``).
+A reference that is not installed skips its tests.
+"""
+
+import math
+
+import pytest
+
+from benchmarks import workloads as w
+
+needs_torch = pytest.mark.skipif(w.missing_reference("torch") is not None,
+                                 reason="PyTorch is not installed")
+needs_micrograd = pytest.mark.skipif(w.missing_reference("micrograd") is not None,
+                                     reason="micrograd is not installed")
+
+
+def assert_same_steps(ours, reference, steps=3, rel=1e-4):
+    for _ in range(steps):  # the later steps see the SGD updates (or the zeroed grads) too
+        a, b = ours(), reference()
+        assert a == pytest.approx(b, rel=rel, abs=1e-5)
+
+
+@needs_torch
+def test_mlp_step_matches_torch():
+    assert_same_steps(*w.make_mlp(batch=8, sizes=(20, 16, 12, 10)))
+
+
+@needs_torch
+def test_lenet_step_matches_torch():
+    assert_same_steps(*w.make_lenet(batch=3))
+
+
+@needs_torch
+def test_conv_matches_torch():
+    assert_same_steps(*w.make_conv(batch=2, channels=3, size=7), rel=1e-3)
+
+
+@needs_torch
+def test_elementwise_chain_matches_torch():
+    assert_same_steps(*w.make_chain(ops=31, size=4))
+
+
+@needs_micrograd
+def test_scalar_mlp_matches_micrograd():
+    ours, reference = w.make_scalar_mlp(points=10, sizes=(2, 4, 4, 1))
+    assert_same_steps(ours, reference, rel=1e-9)
+
+
+def test_chain_backward_gradient_is_exact():
+    _, grad = w.chain_backward_time(1001, clock=lambda: 0.0)
+    assert grad == pytest.approx(1.000001 ** 501, rel=1e-12)
+    assert math.isfinite(grad)
+
+
+def test_moons_is_two_labelled_halves():
+    xs, ys = w._moons(10)
+    assert len(xs) == 10 and all(len(row) == 2 for row in xs)
+    assert sorted(set(ys)) == [-1.0, 1.0]
+
+
+@needs_torch
+@pytest.mark.parametrize("framework", ["gategrad", "torch"])
+def test_rss_measure_reports_increment_and_growth(framework):
+    result = w.rss_over_steps(framework, steps=3)
+    assert set(result) == {"increment", "growth"}
+    assert result["increment"] >= 0
