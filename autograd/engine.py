@@ -100,31 +100,40 @@ def topological_order(roots: list) -> list:
 
     Iterative depth-first search (no recursion), so a million-gate chain is fine.
     """
+    # two parallel stacks (node, expanded?) instead of a stack of tuples: no allocation per
+    # node, so long graphs do not feed the cyclic garbage collector
     order: list = []
     seen: set = set()
-    stack = [(root, False) for root in roots]
-    push, pop, mark = stack.append, stack.pop, seen.add
+    stack = list(roots)
+    flags = [False] * len(stack)
+    push, pop, flag, unflag, mark = stack.append, stack.pop, flags.append, flags.pop, seen.add
+    emit = order.append
     while stack:
-        node, expanded = pop()
-        if expanded:
-            order.append(node)
+        node = pop()
+        if unflag():
+            emit(node)
             continue
         if node in seen:
             continue
         mark(node)
-        push((node, True))
         if node._fn is None:
+            emit(node)
             continue
+        push(node)
+        flag(True)
         p = node._a
         if p is not None and p.requires_grad and p not in seen:
-            push((p, False))
+            push(p)
+            flag(False)
         p = node._b
         if p is not None and p.requires_grad and p not in seen:
-            push((p, False))
+            push(p)
+            flag(False)
         if node._rest:
             for p in node._rest:
                 if p is not None and p.requires_grad and p not in seen:
-                    push((p, False))
+                    push(p)
+                    flag(False)
     order.reverse()
     return order
 
@@ -163,6 +172,11 @@ def _bad_gradient(fn: Any, index: int, got: tuple, expected: tuple) -> RuntimeEr
     )
 
 
+# (Add, Mul) registered by autograd.scalar: for Scalar nodes (python floats, no context) the
+# graph walk applies these two gates' chain rule inline instead of calling their backward
+_SCALAR_FAST: tuple = ()
+
+
 def run_backward(
     roots: list,
     seeds: list,
@@ -191,6 +205,7 @@ def run_backward(
     pop = grads.pop
     previous_mode = GradMode.enabled, GradMode.create_graph
     GradMode.enabled = GradMode.create_graph = create_graph
+    fast = raw and not GradMode.anomaly
     try:
         for node in order:
             grad = pop(node, None)
@@ -208,6 +223,23 @@ def run_backward(
                 else:
                     node._accumulate_grad(_owned(grad, node in borrowed, raw), raw)
             if fn is None:
+                continue
+            if fast and fn in _SCALAR_FAST and not node._is_array and node._saved is None \
+                    and node._ctx is None:
+                # Scalar add / mul on floats, inlined: the add gate distributes, mul swaps
+                a = node._a
+                b = node._b
+                if fn is _SCALAR_FAST[0]:
+                    ga = gb = grad
+                else:
+                    ga = grad * b.data
+                    gb = grad * a.data
+                if not retain_graph:
+                    node._saved = RELEASED
+                if a.requires_grad:
+                    grads[a] = grads[a] + ga if a in grads else ga
+                if b.requires_grad:
+                    grads[b] = grads[b] + gb if b in grads else gb
                 continue
             # one chain-rule step: downstream gradients = fn.backward(upstream gradient)
             ctx = node._ctx
@@ -272,6 +304,13 @@ def run_backward(
 
 def _check_versions(node: Any, fn: Any, versions: tuple) -> None:
     """Refuse to backpropagate through a gate whose input was modified in place since."""
+    a = node._a
+    if a is None or versions[0] is None or a._version == versions[0]:
+        if len(versions) == 1:
+            return
+        b = node._b
+        if len(versions) == 2 and (b is None or versions[1] is None or b._version == versions[1]):
+            return
     for index, (parent, version) in enumerate(zip(parents(node), versions)):
         if parent is not None and version is not None and parent._version != version:
             raise RuntimeError(

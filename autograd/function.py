@@ -138,30 +138,72 @@ class Function:
         With no graph node among ``args`` this is just ``forward`` on raw values, so backward
         formulas may call other gates' ``apply`` whether they run raw or on graph nodes.
         """
-        kind = None
-        requires_grad = False
-        for arg in args:
-            if isinstance(arg, Node):
-                if kind is None:
-                    kind = arg._kind
-                elif arg._kind is not kind:
-                    raise TypeError(
-                        f"{cls.name}: cannot mix {kind.__name__} and {arg._kind.__name__} inputs"
+        n = len(args)
+        if n == 1 and isinstance(args[0], Node):  # fast path: one graph node
+            a = args[0]
+            kind = a._kind
+            raw = (a.data,)
+            record = a.requires_grad and GradMode.enabled
+            out = kind.__new__(kind)
+            ctx = Context(raw)
+            if record:
+                out._a = a
+                out._b = out._rest = None
+                if kind._is_array:
+                    ctx._versions = (a._version,)
+        elif n == 2 and (isinstance(args[0], Node) or isinstance(args[1], Node)):
+            a, b = args  # fast path: two arguments, at least one a graph node
+            if isinstance(a, Node):
+                kind = a._kind
+                if isinstance(b, Node):
+                    if b._kind is not kind:
+                        raise TypeError(f"{cls.name}: cannot mix {kind.__name__} and "
+                                        f"{b._kind.__name__} inputs")
+                    raw = (a.data, b.data)
+                    record = (a.requires_grad or b.requires_grad) and GradMode.enabled
+                else:
+                    b = None
+                    raw = (a.data, args[1])
+                    record = a.requires_grad and GradMode.enabled
+            else:
+                a = None
+                kind = b._kind
+                raw = (args[0], b.data)
+                record = b.requires_grad and GradMode.enabled
+            out = kind.__new__(kind)
+            ctx = Context(raw)
+            if record:
+                out._a = a
+                out._b = b
+                out._rest = ()
+                if kind._is_array:
+                    ctx._versions = (None if a is None else a._version,
+                                     None if b is None else b._version)
+        else:
+            kind = None
+            requires_grad = False
+            for arg in args:
+                if isinstance(arg, Node):
+                    if kind is None:
+                        kind = arg._kind
+                    elif arg._kind is not kind:
+                        raise TypeError(f"{cls.name}: cannot mix {kind.__name__} and "
+                                        f"{arg._kind.__name__} inputs")
+                    requires_grad = requires_grad or arg.requires_grad
+            if kind is None:
+                return cls.forward(Context(args), *args)
+            raw = tuple(arg.data if isinstance(arg, Node) else arg for arg in args)
+            ctx = Context(raw)
+            record = requires_grad and GradMode.enabled
+            out = kind.__new__(kind)
+            if record:
+                _link(out, args)
+                if kind._is_array:
+                    ctx._versions = tuple(
+                        arg._version if isinstance(arg, Node) else None for arg in args
                     )
-                requires_grad = requires_grad or arg.requires_grad
-        if kind is None:
-            return cls.forward(Context(args), *args)
-        raw = tuple(arg.data if isinstance(arg, Node) else arg for arg in args)
-        ctx = Context(raw)
-        record = requires_grad and GradMode.enabled
-        out = kind.__new__(kind)
         if record:
-            _link(out, args)
             ctx._node = out
-            if kind._is_array:
-                ctx._versions = tuple(
-                    arg._version if isinstance(arg, Node) else None for arg in args
-                )
             if GradMode.anomaly:
                 record_creation(out)
         try:

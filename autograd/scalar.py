@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import engine as _engine
 from .anomaly import record_creation
 from .engine import GradMode, parents
 from .function import ContextProtocol
@@ -127,10 +128,10 @@ class Scalar(Node, ContextProtocol):
     # ---- operators -------------------------------------------------------------------------
 
     def __add__(self, other: Any) -> Scalar:
-        return _binary(ew.Add, self, other)
+        return _add_or_mul(_ADD, self, other if other.__class__ is Scalar else _constant(other))
 
     def __radd__(self, other: Any) -> Scalar:
-        return _binary(ew.Add, other, self)
+        return _add_or_mul(_ADD, _constant(other), self)
 
     def __sub__(self, other: Any) -> Scalar:
         return _binary(ew.Sub, self, other)
@@ -139,10 +140,10 @@ class Scalar(Node, ContextProtocol):
         return _binary(ew.Sub, other, self)
 
     def __mul__(self, other: Any) -> Scalar:
-        return _binary(ew.Mul, self, other)
+        return _add_or_mul(_MUL, self, other if other.__class__ is Scalar else _constant(other))
 
     def __rmul__(self, other: Any) -> Scalar:
-        return _binary(ew.Mul, other, self)
+        return _add_or_mul(_MUL, _constant(other), self)
 
     def __truediv__(self, other: Any) -> Scalar:
         return _binary(ew.Div, self, other)
@@ -240,6 +241,31 @@ def _binary(fn: Any, a: Any, b: Any) -> Scalar:
     return out
 
 
+_ADD = ew.Add
+_MUL = ew.Mul
+
+
+def _add_or_mul(fn: Any, a: Scalar, b: Scalar) -> Scalar:
+    """The hot path of Scalar graphs: ``_binary`` for Add and Mul with the forward inlined."""
+    out = _new(Scalar)
+    out.data = a.data + b.data if fn is _ADD else a.data * b.data
+    if (a.requires_grad or b.requires_grad) and GradMode.enabled:
+        out._a = a
+        out._b = b
+        out._fn = fn
+        out.requires_grad = True
+    else:
+        out._a = out._b = out._fn = None
+        out.requires_grad = False
+    out._rest = ()
+    out._saved = out._ctx = out._hooks = None
+    out.grad = 0.0
+    out._retain = False
+    if out._fn is not None and GradMode.anomaly:
+        record_creation(out)
+    return out
+
+
 def _unary(fn: Any, a: Scalar) -> Scalar:
     """Record a unary gate on a Scalar with the output as its own context."""
     out = _new(Scalar)
@@ -276,3 +302,4 @@ def minimum(a: Any, b: Any) -> Any:
 
 
 Scalar._kind = Scalar
+_engine._SCALAR_FAST = (_ADD, _MUL)  # the graph walk inlines these two for Scalar nodes

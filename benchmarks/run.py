@@ -66,16 +66,20 @@ def _inner_count(fn, budget: float = 0.05) -> int:
     return max(1, min(1000, int(budget / max(elapsed, 1e-7))))
 
 
-def compare(ours, reference, *, gc_off_reference: bool = False) -> dict:
-    """Median seconds per call of each, timed alternately (order swapped every repeat)."""
+def compare(ours, reference, *, gc_off: bool = False) -> dict:
+    """Median seconds per call of each, timed alternately (order swapped every repeat).
+
+    ``gc_off``: the cyclic garbage collector is disabled while either one is timed.
+    """
     for _ in range(2):  # warm up both
         ours()
         reference()
     inner = min(_inner_count(ours), _inner_count(reference))
     ours_times, ref_times = [], []
     for r in range(ARGS.repeats):
-        pair = [(ours, ours_times, False), (reference, ref_times, gc_off_reference)]
-        for fn, times, gc_off in (pair if r % 2 == 0 else pair[::-1]):
+        pair = [(ours, ours_times), (reference, ref_times)]
+        for fn, times in (pair if r % 2 == 0 else pair[::-1]):
+            gc.collect()
             if gc_off:
                 gc.disable()
             try:
@@ -139,7 +143,7 @@ def run_scalar(w) -> list:
     ours, reference = w.make_scalar_mlp()
     return [_row(name, "micrograd (gc on)", 0.1, compare(ours, reference)),
             _row(name, "micrograd (gc off)", 0.5,
-                 compare(ours, reference, gc_off_reference=True))]
+                 compare(ours, reference, gc_off=True), "gc disabled for both")]
 
 
 def run_linear(w) -> list:
