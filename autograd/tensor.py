@@ -20,7 +20,7 @@ from .numpy_dispatch import register_function, register_ufunc
 from .ops import elementwise as ew
 from .ops.linalg import MatMul
 from .ops.promotion import promote_division, promote_pair
-from .ops.reduce import Mean, Sum, normalize_dims
+from .ops.reduce import Mean, Sum, normalize_dims, reduction_dims
 from .ops.shape import Cast, Expand, GetItem, Permute, Reshape
 
 
@@ -323,14 +323,18 @@ class Tensor(Node, InPlaceOps):
         """Sum over ``dim`` (int, tuple, or None for all)."""
         dim, keepdim = _dim_aliases(dim, keepdim, axis, keepdims)
         x = self if dtype is None else self.to(dtype)
-        return Sum.apply(x, normalize_dims(dim, self.ndim, "sum"), keepdim)
+        return Sum.apply(x, reduction_dims(dim, self.ndim, "sum"), keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
              keepdims: Any = None, dtype: Any = None) -> Tensor:
         """Mean over ``dim`` (int, tuple, or None for all)."""
         dim, keepdim = _dim_aliases(dim, keepdim, axis, keepdims)
         x = self if dtype is None else self.to(dtype)
-        return Mean.apply(x, normalize_dims(dim, self.ndim, "mean"), keepdim)
+        if not np.issubdtype(x.dtype, np.inexact):
+            raise RuntimeError(
+                f"mean: could not infer output dtype: input dtype must be floating point, "
+                f"got {x.dtype} (shape {self.shape}); use .float() or pass dtype=")
+        return Mean.apply(x, reduction_dims(dim, self.ndim, "mean"), keepdim)
 
     # ---- shape ------------------------------------------------------------------------------
 
