@@ -19,7 +19,7 @@ from .node import Node
 from .numpy_dispatch import register_function, register_ufunc
 from .ops import elementwise as ew
 from .ops.linalg import MatMul
-from .ops.promotion import promote_division, promote_pair
+from .ops.promotion import floating, promote_division, promote_pair, promote_subtraction
 from .ops.reduce import Mean, Sum, normalize_dims, reduction_dims
 from .ops.shape import Cast, Expand, GetItem, Permute, Reshape
 
@@ -219,10 +219,10 @@ class Tensor(Node, InPlaceOps):
         return ew.Add.apply(*promote_pair(other, self))
 
     def __sub__(self, other: Any) -> Tensor:
-        return ew.Sub.apply(*promote_pair(self, other))
+        return ew.Sub.apply(*promote_subtraction(self, other))
 
     def __rsub__(self, other: Any) -> Tensor:
-        return ew.Sub.apply(*promote_pair(other, self))
+        return ew.Sub.apply(*promote_subtraction(other, self))
 
     def __mul__(self, other: Any) -> Tensor:
         return ew.Mul.apply(*promote_pair(self, other))
@@ -284,19 +284,19 @@ class Tensor(Node, InPlaceOps):
     # ---- elementwise functions ------------------------------------------------------------
 
     def exp(self) -> Tensor:
-        return ew.Exp.apply(self)
+        return ew.Exp.apply(floating(self))
 
     def log(self) -> Tensor:
-        return ew.Log.apply(self)
+        return ew.Log.apply(floating(self))
 
     def sqrt(self) -> Tensor:
-        return ew.Sqrt.apply(self)
+        return ew.Sqrt.apply(floating(self))
 
     def tanh(self) -> Tensor:
-        return ew.Tanh.apply(self)
+        return ew.Tanh.apply(floating(self))
 
     def sigmoid(self) -> Tensor:
-        return ew.Sigmoid.apply(self)
+        return ew.Sigmoid.apply(floating(self))
 
     def relu(self) -> Tensor:
         return ew.Relu.apply(self)

@@ -126,6 +126,13 @@ class Var(Function):
         return da, None, None, None
 
 
+def _require_floating(input: Any, op: str) -> None:
+    dtype = np.asarray(_raw(input)).dtype if not isinstance(input, Node) else input.data.dtype
+    if dtype.kind not in "fc":
+        raise RuntimeError(f"{op}: only supports floating point and complex dtypes, got {dtype} "
+                           f"(shape {tuple(np.shape(_raw(input)))}); use .float() first")
+
+
 def var(input: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None, axis: Any = None, keepdims: Any = None, ddof: Any = None) -> Any:
     """Variance over ``dim`` with Bessel's correction by default (PyTorch's ``correction=1``).
@@ -139,6 +146,7 @@ def var(input: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False
         raise TypeError("var: pass only one of unbiased, correction and ddof")
     if correction is None:
         correction = ddof if ddof is not None else (1 if unbiased is None else int(bool(unbiased)))
+    _require_floating(input, "var")
     axes, keepdim = reduction_args(input, dim, keepdim, axis, keepdims, "var")
     return Var.apply(input, axes, correction, keepdim)
 
@@ -156,6 +164,7 @@ def std(input: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False
         raise TypeError("std: pass only one of unbiased, correction and ddof")
     if correction is None:
         correction = ddof if ddof is not None else (1 if unbiased is None else int(bool(unbiased)))
+    _require_floating(input, "std")
     axes, keepdim = reduction_args(input, dim, keepdim, axis, keepdims, "std")
     return Std.apply(input, axes, correction, keepdim)
 

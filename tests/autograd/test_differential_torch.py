@@ -98,7 +98,9 @@ def reduction(draw, shape, dtype):
             return (lambda L, x: getattr(x, name)(correction=corr)), True
         return (lambda L, x: getattr(x, name)(dim, correction=corr, keepdim=keepdim)), \
             True
-    if name == "logsumexp" and kind == "empty":
+    if name == "logsumexp" and dim == ():
+        # torch 2.13: logsumexp(x, dim=(), keepdim=False) raises "output with shape [] doesn't
+        # match the broadcast shape" (a torch bug); gategrad reduces all dims as for sum
         return None
     if dim is None:
         return (lambda L, x: getattr(x, name)()), name != "amax"
@@ -308,12 +310,17 @@ OPS = {
 }
 
 
+# ops that torch refuses on integer/bool tensors (NotImplementedError or "not supported"),
+# where gategrad computes in the promoted dtype: a deliberate leniency, not compared
+LENIENT = {"softmax", "relu", "abs", "sqrt", "log", "sigmoid", "tanh", "exp", "sin"}
+
+
 @st.composite
 def programs(draw):
     shape = draw(shapes())
-    in_dtype = draw(st.sampled_from(["float64"] * 4 + ["float32"]))
+    in_dtype = draw(st.sampled_from(["float64"] * 6 + ["float32"] * 2 + ["int64", "bool"]))
     data = np.random.default_rng(draw(st.integers(0, 2**16))).standard_normal(shape)
-    data = data.astype(in_dtype)
+    data = np.asarray((data * 3).round() if in_dtype == "int64" else data).astype(in_dtype)
     steps, smooth = [], True
     cur = torch.from_numpy(data)
     for _ in range(draw(st.integers(1, 6))):
@@ -322,15 +329,21 @@ def programs(draw):
         if made is None:
             continue
         fn, op_smooth = made
+        if data.dtype.kind != "f" and not cur.is_floating_point() and name in LENIENT:
+            continue
         try:
             nxt = fn(torch, cur)
+        except NotImplementedError:
+            # torch has no kernel for this dtype (softmax of an int tensor, abs of a bool
+            # tensor, ...): gategrad is more lenient there, a deliberate difference
+            continue
         except (RuntimeError, IndexError, ValueError, TypeError) as error:
             steps.append((name, fn, error))
             break
         steps.append((name, fn, None))
         smooth = smooth and op_smooth
         cur = nxt
-        if not cur.is_floating_point():
+        if not cur.is_floating_point() and data.dtype.kind == "f":
             break
     return data, steps, smooth
 
@@ -341,11 +354,57 @@ def run(L, x, steps):
     return x
 
 
-def _close(a, b, what):
+def _close(a, b, what, spread=0.0):
+    """Equal up to rounding. float64 is the precise comparison. float32 results differ from
+    torch's in the last bits (numpy and torch use different float32 kernels) and a chain can
+    amplify that (sin of a large float32 value). ``spread`` is how far torch's own float32 result
+    is from its float64 one, elementwise: where it exceeds the loose float32 tolerance the value
+    is rounding noise in both libraries and is not compared; elsewhere the tolerance grows by
+    ten times the spread."""
+    single = np.asarray(a).dtype == np.float32
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     assert a.shape == b.shape, f"{what}: shape {a.shape} vs torch {b.shape}"
-    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, equal_nan=True, err_msg=what)
+    if not single:
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, equal_nan=True, err_msg=what)
+        return
+    finite = np.abs(b[np.isfinite(b)])
+    scale = max(1.0, float(finite.max())) if finite.size else 1.0
+    loose = 1e-3 * scale + 1e-3 * np.abs(b)
+    spread = np.nan_to_num(spread, nan=np.inf)
+    tolerance = loose + 10 * spread
+    same = (a == b) | (np.isnan(a) & np.isnan(b)) | (np.abs(a - b) <= tolerance) | (spread > loose)
+    assert same.all(), f"{what}: {a[~same]} vs torch {b[~same]} (tolerance {tolerance})"
+
+
+LARGE = 1e3  # beyond this a float32 intermediate has an ulp > 6e-5: sin/exp of it is noise
+
+
+def _torch_spread(data, steps, out_t, up):
+    """For a float32 program: |torch float32 - torch float64| of the output and of the gradient
+    (zeros when the program does not run the same way in float64; inf when an intermediate in
+    float64 exceeds ``LARGE``, so that rounding noise is not compared)."""
+    zero = (0.0, 0.0)
+    if data.dtype != np.float32:
+        return zero
+    x = torch.tensor(data.astype(np.float64), requires_grad=True)
+    out, largest = x, 0.0
+    try:
+        for _, fn, _err in steps:
+            out = fn(torch, out)
+            if out.is_floating_point() and out.numel():
+                largest = max(largest, float(out.detach().abs().max()))
+    except (RuntimeError, IndexError, ValueError, TypeError):
+        return zero
+    if tuple(out.shape) != tuple(out_t.shape):
+        return zero
+    if not largest <= LARGE:
+        return np.inf, np.inf
+    forward = np.abs(out.detach().double().numpy() - out_t.detach().double().numpy())
+    if up is None or not out.requires_grad:
+        return forward, 0.0
+    (g64,) = torch.autograd.grad(out, x, torch.from_numpy(up).to(out.dtype), allow_unused=True)
+    return forward, (0.0 if g64 is None else g64.numpy())
 
 
 EXAMPLES = int(os.environ.get("GATEGRAD_DIFF_EXAMPLES", "200"))
@@ -364,23 +423,28 @@ def test_random_programs_match_torch(program):
         with pytest.raises((RuntimeError, IndexError, ValueError, TypeError)):
             run(ag, x, steps)
         return
-    x_t = torch.tensor(data, requires_grad=True)
-    x_g = ag.tensor(data, requires_grad=True)
+    grads = data.dtype.kind == "f"
+    x_t = torch.tensor(data, requires_grad=grads)
+    x_g = ag.tensor(data, requires_grad=grads)
     out_t = run(torch, x_t, steps)
     out_g = run(ag, x_g, steps)
     assert tuple(out_g.shape) == tuple(out_t.shape), (names, out_g.shape, out_t.shape)
     assert str(out_g.dtype) == str(out_t.dtype).replace("torch.", ""), \
         (names, out_g.dtype, out_t.dtype)
-    _close(out_g.data, out_t.detach().numpy(), f"forward {names}")
-    if not out_t.requires_grad or out_t.numel() == 0:
-        return
+    differentiable = grads and out_t.requires_grad and out_t.numel() > 0
     up = np.random.default_rng(len(steps)).standard_normal(tuple(out_t.shape))
-    up = up.astype(str(out_g.dtype))
+    up = up.astype(str(out_g.dtype)) if differentiable else None
+    spread, grad64 = _torch_spread(data, steps, out_t, up)
+    _close(out_g.data, out_t.detach().numpy(), f"forward {names}", spread)
+    if not differentiable:
+        return
     create = smooth and x_t.dtype == torch.float64
     (g_t,) = torch.autograd.grad(out_t, x_t, torch.from_numpy(up), create_graph=create)
     (g_g,) = ag.grad(out_g, x_g, ag.tensor(up), create_graph=create)
     assert str(g_g.dtype) == str(g_t.dtype).replace("torch.", ""), (names, g_g.dtype)
-    _close(g_g.data, g_t.detach().numpy(), f"grad {names}")
+    grad_spread = np.abs(grad64 - g_t.detach().double().numpy()) if data.dtype == np.float32 \
+        else 0.0
+    _close(g_g.data, g_t.detach().numpy(), f"grad {names}", grad_spread)
     if not create or not g_t.requires_grad:
         return
     w = np.random.default_rng(7).standard_normal(data.shape)
