@@ -19,8 +19,8 @@ from .node import Node
 from .numpy_dispatch import register_function, register_ufunc
 from .ops import elementwise as ew
 from .ops.linalg import MatMul
-from .ops.promotion import promote_division, promote_pair
-from .ops.reduce import Mean, Sum, normalize_dims
+from .ops.promotion import floating, promote_division, promote_pair, promote_subtraction
+from .ops.reduce import Mean, Sum, normalize_dims, reduction_dims
 from .ops.shape import Cast, Expand, GetItem, Permute, Reshape
 
 
@@ -219,10 +219,10 @@ class Tensor(Node, InPlaceOps):
         return ew.Add.apply(*promote_pair(other, self))
 
     def __sub__(self, other: Any) -> Tensor:
-        return ew.Sub.apply(*promote_pair(self, other))
+        return ew.Sub.apply(*promote_subtraction(self, other))
 
     def __rsub__(self, other: Any) -> Tensor:
-        return ew.Sub.apply(*promote_pair(other, self))
+        return ew.Sub.apply(*promote_subtraction(other, self))
 
     def __mul__(self, other: Any) -> Tensor:
         return ew.Mul.apply(*promote_pair(self, other))
@@ -284,19 +284,19 @@ class Tensor(Node, InPlaceOps):
     # ---- elementwise functions ------------------------------------------------------------
 
     def exp(self) -> Tensor:
-        return ew.Exp.apply(self)
+        return ew.Exp.apply(floating(self))
 
     def log(self) -> Tensor:
-        return ew.Log.apply(self)
+        return ew.Log.apply(floating(self))
 
     def sqrt(self) -> Tensor:
-        return ew.Sqrt.apply(self)
+        return ew.Sqrt.apply(floating(self))
 
     def tanh(self) -> Tensor:
-        return ew.Tanh.apply(self)
+        return ew.Tanh.apply(floating(self))
 
     def sigmoid(self) -> Tensor:
-        return ew.Sigmoid.apply(self)
+        return ew.Sigmoid.apply(floating(self))
 
     def relu(self) -> Tensor:
         return ew.Relu.apply(self)
@@ -323,14 +323,18 @@ class Tensor(Node, InPlaceOps):
         """Sum over ``dim`` (int, tuple, or None for all)."""
         dim, keepdim = _dim_aliases(dim, keepdim, axis, keepdims)
         x = self if dtype is None else self.to(dtype)
-        return Sum.apply(x, normalize_dims(dim, self.ndim, "sum"), keepdim)
+        return Sum.apply(x, reduction_dims(dim, self.ndim, "sum"), keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
              keepdims: Any = None, dtype: Any = None) -> Tensor:
         """Mean over ``dim`` (int, tuple, or None for all)."""
         dim, keepdim = _dim_aliases(dim, keepdim, axis, keepdims)
         x = self if dtype is None else self.to(dtype)
-        return Mean.apply(x, normalize_dims(dim, self.ndim, "mean"), keepdim)
+        if not np.issubdtype(x.dtype, np.inexact):
+            raise RuntimeError(
+                f"mean: could not infer output dtype: input dtype must be floating point, "
+                f"got {x.dtype} (shape {self.shape}); use .float() or pass dtype=")
+        return Mean.apply(x, reduction_dims(dim, self.ndim, "mean"), keepdim)
 
     # ---- shape ------------------------------------------------------------------------------
 

@@ -17,6 +17,17 @@ from ..numpy_dispatch import register_function, register_ufunc
 _value = raw
 
 
+def route(grad: Any, mask: Any) -> Any:
+    """``grad`` where ``mask``, else 0: a selection, not a product, so an inf or nan upstream
+    gradient does not leak into the inputs a routing gate (relu, max, clamp) did not pick,
+    as in PyTorch."""
+    if mask.__class__ is bool:  # a Scalar gate
+        if mask:
+            return grad
+        return 0.0 if grad.__class__ is float else grad * 0.0
+    return np.where(mask, grad, 0)
+
+
 class Add(Function):
     """out = a + b.  The add gate distributes: da = g, db = g."""
 
@@ -203,7 +214,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
         (a,) = ctx.inputs
-        return grad * (_value(a) > 0)
+        return route(grad, _value(a) > 0)
 
 
 class Abs(Function):
@@ -233,8 +244,7 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
         a, b = (_value(x) for x in ctx.inputs)
-        share = (a > b) + (a == b) * 0.5
-        return grad * share, grad * (1 - share)
+        return _route_pair(grad, a > b, a < b, a == b)
 
 
 class Minimum(Function):
@@ -249,8 +259,16 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
         a, b = (_value(x) for x in ctx.inputs)
-        share = (a < b) + (a == b) * 0.5
-        return grad * share, grad * (1 - share)
+        return _route_pair(grad, a < b, a > b, a == b)
+
+
+def _route_pair(grad: Any, to_a: Any, to_b: Any, tie: Any) -> tuple:
+    """The gradients of a two-input max/min gate: g to the picked input, half of it to each
+    input where they tie."""
+    if not np.any(tie):
+        return route(grad, to_a), route(grad, to_b)
+    half = route(grad * 0.5, tie)
+    return route(grad, to_a) + half, route(grad, to_b) + half
 
 
 class Where(Function):

@@ -159,7 +159,7 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: Any = None) -> Any:
     widths = _padding_widths(shape, pad, "pad")
     if mode == "constant":
         for n, (before, after) in zip(shape, widths):
-            if n + before + after < 0:
+            if n + min(before, 0) + min(after, 0) < 0:  # PyTorch crops first, then pads
                 raise ValueError(f"pad: widths {tuple(pad)} crop more than the shape {shape}")
         return ConstantPad.apply(input, tuple(widths), 0 if value is None else value)
     if mode not in ("reflect", "replicate", "circular"):

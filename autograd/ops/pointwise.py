@@ -16,8 +16,8 @@ import numpy as np
 from ..function import Function
 from ..node import Node
 from ..numpy_dispatch import register_function, register_ufunc
-from .elementwise import Sigmoid, _value
-from .promotion import promote
+from .elementwise import Sigmoid, _value, route
+from .promotion import floating, promote
 
 LN2 = math.log(2.0)
 LN10 = math.log(10.0)
@@ -311,13 +311,13 @@ class Clamp(Function):
                 inside = inside & (a >= lo)
             if hi is not None:
                 inside = inside & (a <= hi)
-            da = grad * inside
+            da = route(grad, inside)
         if needs_lo:
             below = a < lo if hi is None else (a < lo) & (lo < hi)
-            dlo = grad * below
+            dlo = route(grad, below)
         if needs_hi:
             above = a > hi if lo is None else (a > hi) | (hi < lo)
-            dhi = grad * above
+            dhi = route(grad, above)
         return da, dlo, dhi
 
 
@@ -325,14 +325,20 @@ class Clamp(Function):
 
 
 def _unary(gate: type, name: str) -> Any:
+    """The op as a function; integer inputs go to the default float dtype except for the
+    ops in ``_KEEP_DTYPE`` (square, sign, floor, ceil, trunc keep integers, as in PyTorch)."""
+
     def function(input: Any) -> Any:
-        return gate.apply(input)
+        if gate is Square and isinstance(input, Node) and input.dtype == np.bool_:
+            input = input.long()  # PyTorch: the square of a bool tensor is int64
+        return gate.apply(input if gate in _KEEP_DTYPE else floating(input))
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"Elementwise {name}: " + (gate.__doc__ or "").split("\n")[0]
     return function
 
 
+_KEEP_DTYPE = (Square, Sign, Floor, Ceil, Trunc)
 square = _unary(Square, "square")
 reciprocal = _unary(Reciprocal, "reciprocal")
 rsqrt = _unary(Rsqrt, "rsqrt")

@@ -36,6 +36,29 @@ def promote_pair(a: Any, b: Any) -> tuple:
     return promote(a, b)
 
 
+def promote_subtraction(a: Any, b: Any) -> tuple:
+    """``promote_pair(a, b)`` for ``a - b``; a bool operand is refused, as in PyTorch."""
+    if _is_bool(a) or _is_bool(b):
+        raise RuntimeError(
+            f"sub: subtraction with a bool operand is not supported (got {_describe(a)} - "
+            f"{_describe(b)}); use ~ or logical_not() to invert a mask, or cast with .long() first")
+    return promote_pair(a, b)
+
+
+def _is_bool(value: Any) -> bool:
+    if value.__class__ is bool:
+        return True
+    data = value.data if isinstance(value, Node) else value
+    return isinstance(data, np.ndarray | np.bool_) and data.dtype == np.bool_
+
+
+def _describe(value: Any) -> str:
+    data = value.data if isinstance(value, Node) else value
+    if isinstance(data, np.ndarray):
+        return f"tensor of shape {data.shape} and dtype {data.dtype}"
+    return repr(data)
+
+
 def _fast_dtype(value: Any) -> Any:
     """None for a python number (weak), the dtype of a Tensor, False for anything else."""
     if value.__class__ in _NUMBERS:
@@ -73,3 +96,11 @@ def promote_division(a: Any, b: Any) -> tuple:
     if dtype is not None and dtype.kind not in "fc":
         return promote(a, b, floating=True)
     return a, b
+
+
+def floating(value: Any) -> Any:
+    """A Tensor with an integer or bool dtype cast to the default float dtype (PyTorch's rule for
+    exp, log, sqrt, sin, ...: ``torch.tensor([4]).sqrt()`` is float32); others unchanged."""
+    if isinstance(value, Node) and value._is_array and value.data.dtype.kind in "biu":
+        return Cast.apply(value, get_default_dtype())
+    return value

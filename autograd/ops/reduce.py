@@ -32,6 +32,14 @@ def normalize_dims(dim: Any, ndim: int, op: str) -> tuple:
     return tuple(sorted(result)) if ndim else ()
 
 
+def reduction_dims(dim: Any, ndim: int, op: str) -> tuple:
+    """Like ``normalize_dims``, but an empty ``dim`` (``()`` or ``[]``) reduces over every dim,
+    as in PyTorch (``x.sum(dim=())`` is ``x.sum()``)."""
+    if isinstance(dim, (tuple, list)) and len(dim) == 0:
+        dim = None
+    return normalize_dims(dim, ndim, op)
+
+
 def expand_reduced(grad: Any, shape: tuple, axes: tuple, keepdim: bool) -> Any:
     """Broadcast the gradient of a reduction over ``axes`` back to ``shape``."""
     if not keepdim:
@@ -82,7 +90,7 @@ def reduction_args(input: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any,
         dim = axis
     if keepdims is not None:
         keepdim = keepdims
-    return normalize_dims(dim, input.ndim, op), bool(keepdim)
+    return reduction_dims(dim, input.ndim, op), bool(keepdim)
 
 
 def reduced_count(shape: tuple, axes: tuple) -> int:
@@ -118,6 +126,13 @@ class Var(Function):
         return da, None, None, None
 
 
+def _require_floating(input: Any, op: str) -> None:
+    dtype = np.asarray(_raw(input)).dtype if not isinstance(input, Node) else input.data.dtype
+    if dtype.kind not in "fc":
+        raise RuntimeError(f"{op}: only supports floating point and complex dtypes, got {dtype} "
+                           f"(shape {tuple(np.shape(_raw(input)))}); use .float() first")
+
+
 def var(input: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None, axis: Any = None, keepdims: Any = None, ddof: Any = None) -> Any:
     """Variance over ``dim`` with Bessel's correction by default (PyTorch's ``correction=1``).
@@ -131,15 +146,55 @@ def var(input: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False
         raise TypeError("var: pass only one of unbiased, correction and ddof")
     if correction is None:
         correction = ddof if ddof is not None else (1 if unbiased is None else int(bool(unbiased)))
+    _require_floating(input, "var")
     axes, keepdim = reduction_args(input, dim, keepdim, axis, keepdims, "var")
     return Var.apply(input, axes, correction, keepdim)
 
 
 def std(input: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None, axis: Any = None, keepdims: Any = None, ddof: Any = None) -> Any:
-    """Standard deviation: the square root of ``var`` (same arguments)."""
-    return var(input, dim, unbiased, keepdim, correction=correction, axis=axis,
-               keepdims=keepdims, ddof=ddof).sqrt()
+    """Standard deviation: the square root of ``var`` (same arguments).
+
+    Its own gate, so that the gradient at a constant input is 0 (as in PyTorch) rather than
+    the 0 / 0 that sqrt-of-var would give, at first and second order."""
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    given = [c for c in (unbiased, correction, ddof) if c is not None]
+    if len(given) > 1:
+        raise TypeError("std: pass only one of unbiased, correction and ddof")
+    if correction is None:
+        correction = ddof if ddof is not None else (1 if unbiased is None else int(bool(unbiased)))
+    _require_floating(input, "std")
+    axes, keepdim = reduction_args(input, dim, keepdim, axis, keepdims, "std")
+    return Std.apply(input, axes, correction, keepdim)
+
+
+class Std(Function):
+    """out = sqrt(var(a)).  da = g * (a - mean(a)) / ((n - correction) * out), and 0 where
+    out is 0 (a constant input: every centered value is 0 there too)."""
+
+    symbol = "std"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axes: tuple, correction: float, keepdim: bool) -> Any:
+        ctx.shape = a.shape
+        ctx.divisor = max(reduced_count(a.shape, axes) - correction, 0)
+        centered = a - np.mean(a, axis=axes, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.sqrt(np.sum(centered * centered, axis=axes, keepdims=keepdim) / ctx.divisor)
+        return np.asarray(out, dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        a, axes, _, keepdim = ctx.inputs
+        centered = a - np.mean(a, axis=axes, keepdims=True)
+        grad = expand_reduced(grad, ctx.shape, axes, keepdim)
+        if not ctx.divisor:
+            return grad * (centered * np.inf), None, None, None
+        sumsq = np.sum(centered * centered, axis=axes, keepdims=True)
+        zero = (_raw(sumsq) == 0).astype(_raw(a).dtype)  # a constant mask: 1 where std is 0
+        safe = np.sqrt(sumsq / ctx.divisor + zero)       # never 0, so no 0 / 0 at any order
+        return grad * (centered * ((1 - zero) / ctx.divisor) / safe), None, None, None
 
 
 def _to_end(x: Any, dim: int) -> Any:
@@ -200,7 +255,10 @@ def prod(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = Non
         return flat.reshape((1,) * x.ndim) if keepdim else flat
     if not isinstance(dim, (int, np.integer)):
         raise TypeError(f"prod: dim must be an int or None, got {dim!r}")
-    return Prod.apply(x, normalize_dims(int(dim), x.ndim, "prod")[0] if x.ndim else 0, keepdim)
+    dim = normalize_dims(int(dim), x.ndim, "prod")[0] if x.ndim else 0
+    if x.ndim == 0:  # a 0-d input is its own product (as a 1-element row, so backward works)
+        return Prod.apply(x.reshape(1), 0, False)
+    return Prod.apply(x, dim, keepdim)
 
 
 class CumSum(Function):

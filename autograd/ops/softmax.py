@@ -11,7 +11,8 @@ import numpy as np
 
 from ..dtypes import resolve_dtype
 from ..function import Function
-from .reduce import expand_reduced, normalize_dims
+from .promotion import floating
+from .reduce import expand_reduced, normalize_dims, reduction_dims
 
 
 def _shifted(a: np.ndarray, axis: Any) -> tuple:
@@ -99,4 +100,5 @@ def logsumexp(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any =
     """ln(sum(e**x)) over ``dim`` (int, tuple, or None for all dims), stable for large x."""
     dim = axis if dim is None else dim
     keepdim = keepdim if keepdims is None else keepdims
-    return LogSumExp.apply(input, normalize_dims(dim, input.ndim, "logsumexp"), bool(keepdim))
+    input = floating(input)  # an integer input gives the default float dtype, as in PyTorch
+    return LogSumExp.apply(input, reduction_dims(dim, input.ndim, "logsumexp"), bool(keepdim))

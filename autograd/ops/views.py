@@ -168,7 +168,8 @@ def _triangle(input: Any, diagonal: int, op: str) -> Any:
     rows, cols = input.shape[-2:]
     keep = np.ones((rows, cols), dtype=bool)
     keep = np.triu(keep, diagonal) if op == "triu" else np.tril(keep, diagonal)
-    return where(keep, input, 0)
+    zero = np.zeros((), dtype=input.dtype)  # keeps bool and integer inputs in their dtype
+    return where(keep, input, zero)
 
 
 def triu(input: Any, diagonal: int = 0) -> Any:

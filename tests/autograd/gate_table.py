@@ -52,6 +52,7 @@ from gate_inputs_ops import (
     solve_arguments,
     square_matrix_arguments,
     stack_arguments,
+    std_arguments,
     var_arguments,
 )
 from hypothesis import strategies as st
@@ -62,7 +63,7 @@ from autograd.ops.extrema import AMax, AMin
 from autograd.ops.index import Gather, IndexSelect
 from autograd.ops.joining import IndexPad
 from autograd.ops.linalg import Det, Einsum, Inverse, MatMul, Solve
-from autograd.ops.reduce import CumSum, Mean, Norm, Prod, Sum, Var
+from autograd.ops.reduce import CumSum, Mean, Norm, Prod, Std, Sum, Var
 from autograd.ops.shape import (
     Cast,
     Cat,
@@ -137,6 +138,7 @@ GATES = {
     LogSumExp: case(reduction_arguments()),
     # reductions and extrema (autograd/ops/reduce.py, extrema.py)
     Var: case(var_arguments()),
+    Std: case(std_arguments()),
     Prod: case(prod_arguments()),
     CumSum: case(along_dim_arguments()),
     Norm: case(norm_arguments()),

@@ -26,7 +26,8 @@ f32, f64, i32, i64 = np.float32, np.float64, np.int32, np.int64
 )
 def test_binary_operators_promote_like_pytorch(a, b, expected):
     assert result_dtype(a, b) == expected
-    for out in (a + b, b + a, a * b, a - b, b - a):
+    subtractions = () if a.dtype == np.bool_ else (a - b, b - a)  # bool - x raises, as in torch
+    for out in (a + b, b + a, a * b, *subtractions):
         assert out.dtype == expected
 
 
@@ -91,3 +92,43 @@ def test_where_method_and_clone():
     contiguous = ag.zeros(2, 3)
     assert contiguous.contiguous() is contiguous
     assert contiguous.T.contiguous().data.flags.c_contiguous
+
+
+# ---- regressions found by differential testing against PyTorch ------------------------------
+
+
+def test_float_only_pointwise_ops_give_the_default_float_for_integer_input():
+    ints = ag.tensor([4, 9])
+    for out in (ints.sqrt(), ag.sqrt(ints), ints.exp(), ag.sin(ints), ag.rsqrt(ints),
+                ag.log1p(ints), ag.tensor([True]).exp(), ints.sigmoid(), ag.tanh(ints)):
+        assert out.dtype == np.float32, out.dtype
+    np.testing.assert_allclose(ints.sqrt().data, [2.0, 3.0])
+    for out in (ag.floor(ints), ag.sign(ints), ag.square(ints), ag.abs(ints), ag.relu(ints)):
+        assert out.dtype == np.int64, out.dtype
+
+
+def test_maximum_minimum_functions_promote_like_the_methods():
+    a, b = ag.tensor([1, 5]), ag.tensor([2.5, 0.0])
+    assert ag.maximum(a, b).dtype == np.float32 == a.maximum(b).dtype
+    assert ag.minimum(a, b).dtype == np.float32
+    np.testing.assert_array_equal(ag.maximum(a, b).data, [2.5, 5.0])
+
+
+def test_var_std_of_integer_tensor_raise():
+    for op in (ag.var, ag.std):
+        with pytest.raises(RuntimeError, match=r"(var|std).*int64"):
+            op(ag.tensor([1, 2, 3]))
+
+
+def test_square_of_bool_tensor_is_int64():
+    out = ag.square(ag.tensor([True, False]))
+    assert out.dtype == np.int64 and out.tolist() == [1, 0]
+
+
+def test_subtraction_with_a_bool_tensor_raises_like_pytorch():
+    mask = ag.tensor([True, False])
+    for make in (lambda: mask - 2, lambda: 2 - mask, lambda: ag.tensor([1.0, 2.0]) - mask,
+                 lambda: ag.tensor([1.0]) - True):
+        with pytest.raises(RuntimeError, match=r"sub: .*bool"):
+            make()
+    assert (ag.tensor([3, 4]) - 1).tolist() == [2, 3]

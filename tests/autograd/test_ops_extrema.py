@@ -92,3 +92,19 @@ def test_numpy_max_on_a_tensor_is_differentiable():
     x = ag.tensor([1.0, 3.0, 2.0], requires_grad=True)
     np.max(x).backward()
     np.testing.assert_array_equal(x.grad.data, [0, 1, 0])
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [ag.relu, lambda x: ag.maximum(x, ag.zeros(3)), lambda x: ag.minimum(x, ag.zeros(3)),
+     lambda x: ag.clamp(x, -0.1, 0.1)],
+    ids=["relu", "maximum", "minimum", "clamp"],
+)
+def test_routing_gates_select_so_an_infinite_upstream_gradient_does_not_leak(gate):
+    # regression (differential testing against PyTorch): relu passed nan to inputs it dropped
+    x = ag.tensor([0.5, -0.5, 0.05], requires_grad=True)
+    out = gate(x)
+    picked = (out.data == x.data)
+    (out * ag.tensor([np.inf, np.inf, np.inf])).sum().backward()
+    np.testing.assert_array_equal(np.isnan(x.grad.data), np.zeros(3, dtype=bool))
+    np.testing.assert_array_equal(x.grad.data == 0, ~picked)

@@ -129,3 +129,41 @@ def test_all_and_any_have_no_gradient():
     np.testing.assert_array_equal(x.all(1).data, [False, True])
     np.testing.assert_array_equal(ag.any(x, dim=0, keepdim=True).data, [[True, True]])
     assert x.any(1).grad_fn is None and not x.any(1).requires_grad
+
+
+# ---- regressions found by differential testing against PyTorch ------------------------------
+
+
+def test_empty_dim_tuple_reduces_every_dim_as_in_pytorch():
+    x = ag.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    assert x.sum(dim=()).shape == () and float(x.sum(dim=())) == 15.0
+    assert x.mean(dim=[]).shape == ()
+    assert x.var(dim=()).shape == () and x.amax(dim=()).shape == ()
+    x.sum(dim=()).backward()
+    np.testing.assert_array_equal(x.grad.data, np.ones((2, 3)))
+
+
+def test_mean_of_integer_tensor_raises_like_pytorch():
+    with pytest.raises(RuntimeError, match=r"mean.*int64"):
+        ag.tensor([1, 2, 3]).mean()
+    assert float(ag.tensor([1, 2]).mean(dtype=np.float64)) == 1.5
+
+
+def test_std_gradient_is_zero_at_constant_input_first_and_second_order():
+    x = ag.tensor([2.0, 2.0, 2.0], dtype=np.float64, requires_grad=True)
+    (g,) = ag.grad(x.std(), x, create_graph=True)
+    np.testing.assert_array_equal(g.data, np.zeros(3))
+    (gg,) = ag.grad((g * ag.tensor([1.0, 2.0, 3.0], dtype=np.float64)).sum(), x)
+    np.testing.assert_array_equal(gg.data, np.zeros(3))
+    y = ag.tensor([[1.0, 2.0, 4.0], [3.0, 3.0, 3.0]], dtype=np.float64, requires_grad=True)
+    y.std(1).sum().backward()
+    np.testing.assert_array_equal(y.grad.data[1], np.zeros(3))
+    assert np.isfinite(y.grad.data).all()
+
+
+def test_prod_of_0d_tensor_along_dim():
+    x = ag.tensor(3.0, dtype=np.float64, requires_grad=True)
+    out = x.prod(0)
+    assert out.shape == () and float(out) == 3.0
+    out.backward()
+    assert float(x.grad) == 1.0

@@ -300,3 +300,18 @@ def test_squeeze_keeps_dims_that_are_not_one():
     assert ag.zeros(2, 1, 3).squeeze(0).shape == (2, 1, 3)
     assert ag.zeros(2, 1, 3).squeeze(1).shape == (2, 3)
     assert ag.zeros(1, 2, 1).squeeze((0, 2)).shape == (2,)
+
+
+def test_triu_tril_keep_bool_and_integer_dtypes():
+    # regression (differential testing against PyTorch): a bool input came back int64
+    mask = ag.tensor([[True, True], [True, True]])
+    assert mask.tril().dtype == np.bool_ and mask.triu(1).tolist() == [[False, True],
+                                                                       [False, False]]
+    assert ag.tensor([[1, 2], [3, 4]]).triu().dtype == np.int64
+
+
+def test_constant_pad_crops_before_it_pads_like_pytorch():
+    # regression (differential testing against PyTorch): (-1, 1) on an empty dim was accepted
+    with pytest.raises(ValueError, match=r"pad: widths \(-1, 1\) crop more than the shape \(0,\)"):
+        ag.pad(ag.zeros(0), (-1, 1))
+    assert ag.pad(ag.tensor([1.0, 2.0, 3.0]), (-1, 2), value=7).tolist() == [2.0, 3.0, 7.0, 7.0]

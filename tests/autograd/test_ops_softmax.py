@@ -73,3 +73,10 @@ def test_softmax_of_a_zero_dim_tensor_is_one():
     assert ag.softmax(x, 0).item() == 1.0 and ag.log_softmax(x, -1).item() == 0.0
     ag.log_softmax(x, 0).backward()
     assert x.grad.item() == 0.0
+
+
+def test_logsumexp_of_integer_tensor_gives_the_default_float():
+    # regression (differential testing against PyTorch): was float64
+    out = ag.logsumexp(ag.tensor([1, 2]), 0)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(float(out), np.log(np.e + np.e ** 2), rtol=1e-6)
