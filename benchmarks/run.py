@@ -240,6 +240,15 @@ def print_table(results: dict) -> None:
             print(f"    {row['note']}")
 
 
+def _previous_rows(path: str) -> list:
+    """The rows of an earlier results file (none when there is no readable one)."""
+    try:
+        with open(path) as f:
+            return json.load(f).get("rows", [])
+    except (OSError, ValueError):
+        return []
+
+
 def main() -> None:
     if ARGS.show:
         with open(ARGS.output) as f:
@@ -264,10 +273,15 @@ def main() -> None:
     if unknown:
         sys.exit(f"benchmarks.run: unknown workload(s) {', '.join(unknown)}; "
                  f"choose among {', '.join(WORKLOADS)}")
+    kept = _previous_rows(ARGS.output)  # rows of workloads not run this time stay as they were
     results = {"machine": machine(), "rows": []}
-    for name in chosen:
+    for name in WORKLOADS:
+        if name not in chosen:
+            results["rows"].extend(row for row in kept if row.get("key") == name)
+            continue
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        results["rows"].extend(globals()["run_" + name](w))
+        for row in globals()["run_" + name](w):
+            results["rows"].append({"key": name, **row})
     with open(ARGS.output, "w") as f:
         json.dump(results, f, indent=2)
         f.write("\n")

@@ -66,3 +66,20 @@ def test_rss_measure_reports_increment_and_growth(framework):
     result = w.rss_over_steps(framework, steps=3)
     assert set(result) == {"increment", "growth"}
     assert result["increment"] >= 0
+
+
+@needs_torch
+def test_a_partial_run_keeps_the_rows_of_the_workloads_it_did_not_run(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "results.json"
+    earlier = {"key": "mlp", "workload": "MLP (earlier run)", "reference": "PyTorch",
+               "target": 1.0, "note": "", "ratio": 0.5, "met": True}
+    out.write_text(json.dumps({"machine": {}, "rows": [earlier]}))
+    subprocess.run([sys.executable, "-m", "benchmarks.run", "--only", "chain", "--repeats", "1",
+                    "--output", str(out)], check=True, capture_output=True)
+    rows = json.loads(out.read_text())["rows"]
+    assert [row["key"] for row in rows] == ["mlp", "chain"]
+    assert rows[0] == earlier and rows[1]["ratio"] > 0
