@@ -216,21 +216,16 @@ def make_scalar_mlp(points: int = 100, sizes: tuple = (2, 16, 16, 1)) -> tuple[S
     ref_model = _ScalarMLP(weights, Value)
     constant = lambda v: autograd.Scalar(v, requires_grad=False)
 
-    def ours() -> float:
-        for p in ours_model.parameters():
-            p.grad = 0.0
-        loss = _demo_loss(ours_model, xs, ys, constant)
-        loss.backward()
-        return loss.data + sum(p.grad for p in ours_model.parameters())
+    def step(model, value: Callable) -> Step:
+        def run() -> float:
+            for p in model.parameters():
+                p.grad = 0.0
+            loss = _demo_loss(model, xs, ys, value)
+            loss.backward()
+            return loss.data + sum(p.grad for p in model.parameters())
+        return run
 
-    def reference() -> float:
-        for p in ref_model.parameters():
-            p.grad = 0.0
-        loss = _demo_loss(ref_model, xs, ys, Value)
-        loss.backward()
-        return loss.data + sum(p.grad for p in ref_model.parameters())
-
-    return ours, reference
+    return step(ours_model, constant), step(ref_model, Value)
 
 
 # ---- a long chain's backward --------------------------------------------------------------

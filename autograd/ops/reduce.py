@@ -133,22 +133,29 @@ def _require_floating(input: Any, op: str) -> None:
                            f"(shape {tuple(np.shape(_raw(input)))}); use .float() first")
 
 
+def _spread_args(op: str, input: Any, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
+                 axis: Any, keepdims: Any, ddof: Any) -> tuple:
+    """var/std's arguments (PyTorch's and numpy's spellings) as (axes, correction, keepdim)."""
+    if isinstance(dim, bool):  # var(x, True): PyTorch's var(input, unbiased) overload
+        dim, unbiased = None, dim
+    given = [c for c in (unbiased, correction, ddof) if c is not None]
+    if len(given) > 1:
+        raise TypeError(f"{op}: pass only one of unbiased, correction and ddof")
+    if correction is None:
+        correction = ddof if ddof is not None else (1 if unbiased is None else int(bool(unbiased)))
+    _require_floating(input, op)
+    axes, keepdim = reduction_args(input, dim, keepdim, axis, keepdims, op)
+    return axes, correction, keepdim
+
+
 def var(input: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None, axis: Any = None, keepdims: Any = None, ddof: Any = None) -> Any:
     """Variance over ``dim`` with Bessel's correction by default (PyTorch's ``correction=1``).
 
     ``unbiased=False`` or ``correction=0`` (numpy's ``ddof=0``) divides by n instead of n - 1.
     """
-    if isinstance(dim, bool):  # var(x, True): PyTorch's var(input, unbiased) overload
-        dim, unbiased = None, dim
-    given = [c for c in (unbiased, correction, ddof) if c is not None]
-    if len(given) > 1:
-        raise TypeError("var: pass only one of unbiased, correction and ddof")
-    if correction is None:
-        correction = ddof if ddof is not None else (1 if unbiased is None else int(bool(unbiased)))
-    _require_floating(input, "var")
-    axes, keepdim = reduction_args(input, dim, keepdim, axis, keepdims, "var")
-    return Var.apply(input, axes, correction, keepdim)
+    return Var.apply(input, *_spread_args("var", input, dim, unbiased, keepdim, correction,
+                                          axis, keepdims, ddof))
 
 
 def std(input: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
@@ -157,16 +164,8 @@ def std(input: Any, dim: Any = None, unbiased: Any = None, keepdim: bool = False
 
     Its own gate, so that the gradient at a constant input is 0 (as in PyTorch) rather than
     the 0 / 0 that sqrt-of-var would give, at first and second order."""
-    if isinstance(dim, bool):
-        dim, unbiased = None, dim
-    given = [c for c in (unbiased, correction, ddof) if c is not None]
-    if len(given) > 1:
-        raise TypeError("std: pass only one of unbiased, correction and ddof")
-    if correction is None:
-        correction = ddof if ddof is not None else (1 if unbiased is None else int(bool(unbiased)))
-    _require_floating(input, "std")
-    axes, keepdim = reduction_args(input, dim, keepdim, axis, keepdims, "std")
-    return Std.apply(input, axes, correction, keepdim)
+    return Std.apply(input, *_spread_args("std", input, dim, unbiased, keepdim, correction,
+                                          axis, keepdims, ddof))
 
 
 class Std(Function):
