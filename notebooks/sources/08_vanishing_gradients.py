@@ -16,6 +16,7 @@ import numpy as np
 import autograd as ag
 import nn
 import nn.functional as F
+import optim
 from autograd.viz import gradient_stats
 
 DEPTH, WIDTH = 16, 64
@@ -153,6 +154,102 @@ plt.legend()
 plt.show()
 
 # %% [markdown]
+# ## Training on a task that needs memory
+#
+# Does the gradient measured above decide what a recurrent net can *learn*? A synthetic task:
+# each sequence has 40 steps and two input channels. Channel 0 carries a bit, +1 or -1, at step
+# 0 and is 0 afterwards; channel 1 is Gaussian noise at every step. After the last step the net
+# must say which bit it saw, so it has to carry one bit through 39 steps of noise; guessing
+# gives 50%.
+#
+# Three models, each with 16 hidden units and a linear head on the last output, get the same
+# seed, the same batches (32 sequences) and the same optimizer (Adam, learning rate 0.005,
+# 200 steps): the vanilla RNN, the LSTM as initialised by default, and the LSTM with forget
+# bias 1. Accuracy is measured on 512 held-out sequences.
+
+# %%
+SEQ_LEN, HIDDEN, BATCH, TRAIN_STEPS, SEED = 40, 16, 32, 200, 0
+
+
+def first_bit_task(rng, n):
+    """n sequences (n, SEQ_LEN, 2): the bit ±1 at step 0 of channel 0, noise in channel 1.
+    The label is 1.0 for +1 and 0.0 for -1."""
+    bits = rng.integers(0, 2, n)
+    x = np.zeros((n, SEQ_LEN, 2), np.float32)
+    x[:, 0, 0] = 2 * bits - 1
+    x[:, :, 1] = rng.standard_normal((n, SEQ_LEN))
+    return ag.tensor(x), ag.tensor(bits.astype(np.float32))
+
+
+class LastStepClassifier(nn.Module):
+    def __init__(self, cell, forget_bias=None):
+        super().__init__()
+        self.rnn = cell(2, HIDDEN, batch_first=True)
+        self.head = nn.Linear(HIDDEN, 1)
+        if forget_bias is not None:                # as above: gate order i, f, g, o
+            with ag.no_grad():
+                self.rnn.bias_ih_l0.data[HIDDEN:2 * HIDDEN] = forget_bias
+                self.rnn.bias_hh_l0.data[HIDDEN:2 * HIDDEN] = forget_bias
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.head(out[:, -1]).reshape(-1)   # one logit per sequence
+
+
+def train_on_first_bit(cell, forget_bias=None, seed=SEED):
+    ag.manual_seed(seed)
+    model = LastStepClassifier(cell, forget_bias)
+    opt = optim.Adam(model.parameters(), lr=0.005)
+    rng = np.random.default_rng(seed)              # the same batches for every model
+    losses = []
+    for _ in range(TRAIN_STEPS):
+        x, y = first_bit_task(rng, BATCH)
+        loss = F.binary_cross_entropy_with_logits(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    x, y = first_bit_task(np.random.default_rng(seed + 1), 512)   # held out
+    with ag.no_grad():
+        accuracy = float(((model(x).data > 0) == (y.data > 0.5)).mean())
+    return model, np.array(losses), accuracy
+
+
+runs = {"RNN": train_on_first_bit(nn.RNN), "LSTM": train_on_first_bit(nn.LSTM),
+        "LSTM, forget bias 1": train_on_first_bit(nn.LSTM, forget_bias=1.0)}
+accuracy = {name: acc for name, (_, _, acc) in runs.items()}
+window = 10
+for name, (_, losses, acc) in runs.items():
+    smooth = np.convolve(losses, np.ones(window) / window, mode="valid")
+    plt.plot(np.arange(window - 1, TRAIN_STEPS), smooth, label=f"{name} (held out: {acc:.0%})")
+    print(f"{name:20s} final loss {losses[-window:].mean():.3f}, held-out accuracy {acc:.3f}")
+plt.axhline(np.log(2), color="gray", ls="--", lw=1, label="chance, ln 2")
+plt.xlabel("training step")
+plt.ylabel(f"training loss (mean of {window} steps)")
+plt.title(f"remember the first bit: {SEQ_LEN} steps, {HIDDEN} hidden units, Adam")
+plt.legend()
+plt.show()
+rnn_radius = np.abs(np.linalg.eigvals(runs["RNN"][0].rnn.weight_hh_l0.data)).max()
+print(f"trained RNN: spectral radius of W_hh {rnn_radius:.2f}, "
+      f"{rnn_radius:.2f}^{SEQ_LEN - 1} = {rnn_radius ** (SEQ_LEN - 1):.0e}")
+
+# %% [markdown]
+# The LSTM with forget bias 1 finds the bit within 50 to 100 steps and then classifies every
+# held-out sequence; the vanilla RNN and the default LSTM stay at ln 2 ≈ 0.69, the loss of a
+# coin toss, and about 50% held out. This is the measurement above turned into learning: the
+# only signal telling the weights to write the bit down at step 0 is the gradient that reaches
+# step 0 from the loss, 39 steps later. In the RNN it is multiplied by tanh' · W_hh at every
+# step; the trained W_hh is still contracting (spectral radius below 1, printed above), so it
+# arrives as nothing next to the gradient from the recent noise steps. The default LSTM halves
+# it every step through its forget gate (σ(0) = 0.5). With forget bias 1 the cell state's
+# additive path keeps it at a usable size, and training follows.
+#
+# The RNN is not unable to *represent* the answer: a W_hh that expands instead of contracting
+# can latch a bit. With twice the learning rate (0.01) it solved the task for 2 of 6 seeds in
+# 200 steps, its W_hh grown to a spectral radius of about 2 and 4; the LSTM with forget bias 1
+# solved it for all 6. Hence one optimizer and one learning rate for all three models here.
+
+# %% [markdown]
 # ## Checks
 
 # %%
@@ -165,4 +262,7 @@ assert health["0.weight"] == "vanishing", health
 assert exploding.min() > 1e10 and exploding.min() > 1e15 * grads["ReLU"][0]   # explodes
 assert through["RNN"][0] < 1e-10 and through["LSTM, forget bias 1"][0] > 1e-4
 assert through["LSTM, forget bias 1"][0] > 1e6 * through["RNN"][0]
+assert accuracy["LSTM, forget bias 1"] >= 0.9, accuracy          # learns the task
+assert accuracy["RNN"] <= 0.7 and accuracy["LSTM"] <= 0.7, accuracy   # near chance
+assert rnn_radius < 1, rnn_radius                # the RNN's W_hh still contracts
 print("all checks passed")
