@@ -176,12 +176,7 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple, correction: float, keepdim: bool) -> Any:
-        ctx.shape = a.shape
-        ctx.divisor = max(reduced_count(a.shape, axes) - correction, 0)
-        centered = a - np.mean(a, axis=axes, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.sqrt(np.sum(centered * centered, axis=axes, keepdims=keepdim) / ctx.divisor)
-        return np.asarray(out, dtype=a.dtype)
+        return np.sqrt(Var.forward(ctx, a, axes, correction, keepdim))  # sets ctx.divisor
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
