@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from .versions import version_of
+
 SECOND_BACKWARD_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
     "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -51,8 +53,12 @@ class _GradModeContext:
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
+            previous = GradMode.enabled
+            GradMode.enabled = mode
+            try:
                 return func(*args, **kwargs)
+            finally:
+                GradMode.enabled = previous
 
         return wrapper
 
@@ -79,6 +85,12 @@ class set_grad_enabled(_GradModeContext):
 
     def __enter__(self) -> None:
         pass
+
+    def __call__(self, func: Callable) -> Callable:
+        # used as a decorator: the call above switched the mode for good; undo that, the mode
+        # applies only while ``func`` runs (as in PyTorch)
+        GradMode.enabled = self._previous
+        return super().__call__(func)
 
 
 def is_grad_enabled() -> bool:
@@ -305,21 +317,27 @@ def run_backward(
 def _check_versions(node: Any, fn: Any, versions: tuple) -> None:
     """Refuse to backpropagate through a gate whose input was modified in place since."""
     a = node._a
-    if a is None or versions[0] is None or a._version == versions[0]:
+    if a is None or versions[0] is None or version_of(a.data) == versions[0]:
         if len(versions) == 1:
             return
         b = node._b
-        if len(versions) == 2 and (b is None or versions[1] is None or b._version == versions[1]):
+        if len(versions) == 2 and (b is None or versions[1] is None
+                                   or version_of(b.data) == versions[1]):
             return
     for index, (parent, version) in enumerate(zip(parents(node), versions)):
         if parent is not None and version is not None and parent._version != version:
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: input {index} of {fn.__name__} (a tensor of shape "
-                f"{parent.data.shape} and dtype {parent.data.dtype}) is at version "
-                f"{parent._version}; expected version {version} instead. Hint: use the "
-                "out-of-place form of the operation (e.g. x = x.mul(2) instead of x.mul_(2))."
-            )
+            raise modified_in_place(f"input {index}", fn.__name__, parent.data, parent._version,
+                                    version)
+
+
+def modified_in_place(what: str, gate: str, array: Any, version: int, expected: int) -> Exception:
+    """PyTorch's error for a value saved for backward that was changed in place since."""
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: {what} of {gate} (a tensor of shape {array.shape} and dtype "
+        f"{array.dtype}) is at version {version}; expected version {expected} instead. Hint: "
+        "use the out-of-place form of the operation (e.g. x = x.mul(2) instead of x.mul_(2))."
+    )
 
 
 def _owned(grad: Any, borrowed: bool, raw: bool) -> Any:

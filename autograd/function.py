@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine import RELEASED, SECOND_BACKWARD_MESSAGE, GradMode
+from .engine import RELEASED, SECOND_BACKWARD_MESSAGE, GradMode, modified_in_place
+from .versions import _counts as in_place_changes
+from .versions import version_of
 
 
 class ContextProtocol:
@@ -80,15 +82,62 @@ def _as_graph_value(value: Any, node: Any, inputs: tuple) -> Any:
 
 
 class Context(ContextProtocol):
-    """The ``ctx`` of a Tensor gate: saved values plus any attributes forward sets."""
+    """The ``ctx`` of a Tensor gate: saved values plus any attributes forward sets.
 
-    __slots__ = ("_saved", "_args", "_node", "_versions", "__dict__")
+    It remembers the versions of the inputs, of the output and of the saved arrays when the
+    gate was recorded, so that backward refuses values changed in place since."""
+
+    __slots__ = ("_saved", "_args", "_node", "_versions", "_out_version", "_saved_versions",
+                 "__dict__")
 
     def __init__(self, args: tuple = ()) -> None:
         self._saved = None
         self._args = args
         self._node = None
         self._versions = None  # versions of array inputs when recorded (in-place checks)
+        self._out_version = None
+        self._saved_versions = None
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep ``values`` (raw arrays) for backward."""
+        self._saved = values
+        self._saved_versions = tuple(version_of(value) for value in values)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if in_place_changes and self._saved_versions is not None and self._saved is not RELEASED:
+            for index, (value, version) in enumerate(zip(self._saved, self._saved_versions)):
+                if version_of(value) != version:
+                    raise modified_in_place(f"saved tensor {index}", self._gate_name(), value,
+                                            version_of(value), version)
+        return ContextProtocol.saved_tensors.fget(self)
+
+    @property
+    def output(self) -> Any:
+        """The forward output: raw value, or the graph node under ``create_graph``."""
+        if self._saved is RELEASED:
+            raise RuntimeError(SECOND_BACKWARD_MESSAGE)
+        node = self._graph_node()
+        data = node.data
+        if in_place_changes and self._out_version is not None \
+                and version_of(data) != self._out_version:
+            raise modified_in_place("output 0", self._gate_name(), data, version_of(data),
+                                    self._out_version)
+        return node if GradMode.create_graph else data
+
+    @property
+    def needs_input_grad(self) -> tuple:
+        """For each input: does it require grad (also inside forward, as in PyTorch)."""
+        node = self._node
+        if node is None:  # forward of a gate that is not recorded
+            return (False,) * len(self._args)
+        rest = node._rest
+        inputs = (node._a,) if rest is None else (node._a, node._b) + rest
+        return tuple(p is not None and p.requires_grad for p in inputs)
+
+    def _gate_name(self) -> str:
+        fn = getattr(self._node, "_fn", None)
+        return "a gate" if fn is None else fn.__name__
 
     def _graph_node(self) -> Any:
         if self._node is None:
@@ -150,7 +199,7 @@ class Function:
                 out._a = a
                 out._b = out._rest = None
                 if kind._is_array:
-                    ctx._versions = (a._version,)
+                    ctx._versions = (version_of(a.data),)
         elif n == 2 and (isinstance(args[0], Node) or isinstance(args[1], Node)):
             a, b = args  # fast path: two arguments, at least one a graph node
             if isinstance(a, Node):
@@ -177,8 +226,8 @@ class Function:
                 out._b = b
                 out._rest = ()
                 if kind._is_array:
-                    ctx._versions = (None if a is None else a._version,
-                                     None if b is None else b._version)
+                    ctx._versions = (None if a is None else version_of(a.data),
+                                     None if b is None else version_of(b.data))
         else:
             kind = None
             requires_grad = False
@@ -200,7 +249,7 @@ class Function:
                 _link(out, args)
                 if kind._is_array:
                     ctx._versions = tuple(
-                        arg._version if isinstance(arg, Node) else None for arg in args
+                        version_of(arg.data) if isinstance(arg, Node) else None for arg in args
                     )
         if record:
             ctx._node = out
@@ -216,6 +265,8 @@ class Function:
         finally:
             ctx._node = None
         out._init_output(data, cls if record else None, ctx if record else None)
+        if record and kind._is_array:
+            ctx._out_version = version_of(out.data)
         return out
 
 

@@ -22,6 +22,7 @@ from .ops.linalg import MatMul
 from .ops.promotion import floating, promote_division, promote_pair, promote_subtraction
 from .ops.reduce import Mean, Sum, normalize_dims, reduction_dims
 from .ops.shape import Cast, Expand, GetItem, Permute, Reshape
+from .versions import set_version, version_of
 
 
 def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
@@ -45,7 +46,7 @@ class Tensor(Node, InPlaceOps):
     ``Tensor(data, dtype=None, requires_grad=False)`` copies ``data`` like ``autograd.tensor``.
     """
 
-    __slots__ = ("_version",)
+    __slots__ = ()
     __array_priority__ = 1000
     _is_array = True
 
@@ -60,7 +61,6 @@ class Tensor(Node, InPlaceOps):
         self._hooks = None
         self._retain = False
         self._saved = None
-        self._version = 0
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -82,7 +82,15 @@ class Tensor(Node, InPlaceOps):
         self._hooks = None
         self._retain = False
         self._saved = None
-        self._version = 0
+
+    @property
+    def _version(self) -> int:
+        """In-place changes seen by this tensor's memory (shared with its views, as in PyTorch)."""
+        return version_of(self.data)
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        set_version(self.data, value)
 
     def _check_can_require_grad(self, requires_grad: bool) -> None:
         if requires_grad and not is_floating(self.data.dtype):

@@ -345,3 +345,54 @@ def test_gate_returning_wrong_gradient_shape_is_reported():
 def test_mixing_scalar_and_tensor_is_refused():
     with pytest.raises(TypeError, match="Scalar"):
         ag.Scalar(1.0) * leaf(1.0)
+
+
+@pytest.mark.parametrize("make", [lambda: ag.set_grad_enabled(False), ag.no_grad],
+                         ids=["set_grad_enabled(False)", "no_grad"])
+def test_grad_mode_decorators_switch_only_while_the_function_runs(make):
+    # regression: @set_grad_enabled(False) switched recording off for the whole process
+    x = ag.tensor([1.0], requires_grad=True)
+
+    @make()
+    def inside():
+        return ag.is_grad_enabled(), (x * 2).requires_grad
+
+    assert ag.is_grad_enabled()
+    assert inside() == (False, False)
+    assert ag.is_grad_enabled() and (x * 2).requires_grad
+
+
+def test_enable_grad_decorator_inside_no_grad():
+    x = ag.tensor([1.0], requires_grad=True)
+
+    @ag.enable_grad()
+    def doubled():
+        return x * 2
+
+    with ag.no_grad():
+        assert doubled().requires_grad
+        assert not (x * 2).requires_grad
+    assert ag.is_grad_enabled()
+
+
+def test_needs_input_grad_inside_forward_and_backward():
+    seen = {}
+
+    class Scale(ag.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            seen["forward"] = ctx.needs_input_grad
+            return x * y
+
+        @staticmethod
+        def backward(ctx, grad):
+            seen["backward"] = ctx.needs_input_grad
+            x, y = ctx.inputs
+            return grad * y, grad * x
+
+    a, b = ag.tensor([2.0], requires_grad=True), ag.tensor([3.0])
+    Scale.apply(a, b).sum().backward()
+    assert seen == {"forward": (True, False), "backward": (True, False)}
+    with ag.no_grad():
+        Scale.apply(a, b)
+    assert seen["forward"] == (False, False)

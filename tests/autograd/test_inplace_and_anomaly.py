@@ -94,3 +94,75 @@ def test_anomaly_mode_on_scalars_and_off_by_default():
     with np.errstate(all="ignore"):
         x.log().backward()  # off: no check, the infinite gradient is simply produced
     assert x.grad == float("inf")
+
+
+def _update_in_place_under_no_grad(change):
+    with ag.no_grad():
+        change()
+
+
+@pytest.mark.parametrize(
+    "gate", [ag.Tensor.sigmoid, ag.Tensor.exp, ag.Tensor.tanh, ag.Tensor.sqrt],
+    ids=["sigmoid", "exp", "tanh", "sqrt"],
+)
+def test_changing_a_gate_output_that_backward_needs_raises(gate):
+    # regression: gates whose backward reads their output gave a wrong gradient silently
+    a = ag.tensor([1.0, 2.0], requires_grad=True)
+    out = gate(a)
+    _update_in_place_under_no_grad(lambda: out.mul_(0))
+    with pytest.raises(RuntimeError, match=r"output 0 of \w+ .* is at version 1; expected "
+                                           r"version 0"):
+        out.sum().backward()
+
+
+def test_changing_an_output_that_backward_does_not_need_is_allowed():
+    a = ag.tensor([1.0, 2.0], requires_grad=True)
+    out = a + 1
+    _update_in_place_under_no_grad(lambda: out.mul_(2))
+    out.sum().backward()
+    np.testing.assert_array_equal(a.grad.data, [1.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [lambda w: w.detach().mul_(10), lambda w: w[0:2].mul_(10), lambda w: w.view(2).zero_(),
+     lambda w: w.reshape(2, 1).add_(1), lambda w: w.T.mul_(3)],
+    ids=["detach", "slice", "view", "reshape", "T"],
+)
+def test_a_change_through_a_view_counts_for_every_tensor_sharing_the_memory(change):
+    # regression: views kept their own version counter, so x.grad came out 10x too large
+    w = ag.tensor([3.0, 4.0], requires_grad=True)
+    x = ag.tensor([1.0, 1.0], requires_grad=True)
+    z = x * w
+    _update_in_place_under_no_grad(lambda: change(w))
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.sum().backward()
+
+
+def test_a_saved_view_of_a_buffer_changed_in_place_raises():
+    b = ag.tensor([3.0, 4.0, 5.0])
+    x = ag.tensor([1.0, 1.0], requires_grad=True)
+    z = x * b[:2]
+    b.mul_(10)
+    with pytest.raises(RuntimeError, match=r"input 1 of Mul .* is at version 1"):
+        z.sum().backward()
+    assert b[:2]._version == b._version == 1 and ag.tensor([1.0])._version == 0
+
+
+def test_a_changed_saved_tensor_of_a_custom_gate_raises():
+    class Cube(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 3 * x ** 2
+
+    w = ag.tensor([2.0], requires_grad=True)
+    out = Cube.apply(w)
+    _update_in_place_under_no_grad(lambda: w.add_(1))
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.backward()
