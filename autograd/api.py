@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .ops import extrema, index, joining, linalg, pointwise, reduce, softmax, views
+from .ops import extrema, index, joining, linalg, named, pointwise, reduce, softmax, views
 from .ops.elementwise import where
 from .tensor import Tensor
 
@@ -42,8 +42,14 @@ METHOD_FUNCTIONS: dict = {
     "exp2": pointwise.exp2, "sign": pointwise.sign, "floor": pointwise.floor,
     "ceil": pointwise.ceil, "trunc": pointwise.trunc, "round": pointwise.round,
     "logaddexp": pointwise.logaddexp, "clamp": pointwise.clamp, "clip": pointwise.clip,
+    # named forms of the operators (PyTorch's spellings)
+    "add": named.add, "sub": named.sub, "subtract": named.sub, "mul": named.mul,
+    "multiply": named.mul, "div": named.div, "divide": named.div, "true_divide": named.div,
+    "neg": named.neg, "negative": named.neg, "eq": named.eq, "ne": named.ne, "lt": named.lt,
+    "le": named.le, "gt": named.gt, "ge": named.ge, "isnan": named.isnan,
+    "isfinite": named.isfinite,
     # linear algebra
-    "dot": linalg.dot, "outer": linalg.outer, "inverse": linalg.inverse, "det": linalg.det,
+    "mm": named.mm, "t": named.t, "dot": linalg.dot, "outer": linalg.outer, "inverse": linalg.inverse, "det": linalg.det,
 }
 
 # Tensor methods without a top-level function of the same name
@@ -58,6 +64,7 @@ METHODS_ONLY: dict = {
     "int": lambda self: self.to(np.int32),
     "bool": lambda self: self.to(np.bool_),
     "type_as": lambda self, other: self.to(other.dtype),
+    "expand_as": lambda self, other: self.expand(*other.shape),
 }
 
 # top-level functions that are not methods
@@ -65,6 +72,7 @@ FUNCTIONS_ONLY: dict = {
     "cat": joining.cat, "concatenate": joining.concatenate, "concat": joining.concat,
     "stack": joining.stack, "pad": joining.pad, "expand_dims": views.expand_dims,
     "take_along_axis": index.take_along_axis, "einsum": linalg.einsum, "solve": linalg.solve,
+    "permute": named.permute, "broadcast_to": named.broadcast_to,
 }
 
 

@@ -15,9 +15,10 @@ from .engine import run_backward
 from .node import Node, raw
 
 UNUSED_INPUT_MESSAGE = (
-    "One of the differentiated Tensors appears to not have been used in the graph. "
+    "The differentiated Tensor at index {index} appears to not have been used in the graph. "
     "Set allow_unused=True if this is the desired behavior."
 )
+STRATEGIES = ("forward-mode", "reverse-mode")
 
 
 def _as_list(values: Any) -> tuple[list, bool]:
@@ -68,10 +69,10 @@ def grad(
         retain_graph = create_graph
     grads = run_backward(outputs, seeds, retain_graph, create_graph, capture=inputs)
     result = []
-    for node, value in zip(inputs, grads):
+    for index, (node, value) in enumerate(zip(inputs, grads)):
         if value is None:
             if not allow_unused:
-                raise RuntimeError(UNUSED_INPUT_MESSAGE)
+                raise RuntimeError(UNUSED_INPUT_MESSAGE.format(index=index))
             result.append(None)
         elif create_graph:
             result.append(value)
@@ -170,10 +171,20 @@ def _detached(outputs: list, create_graph: bool) -> list:
     return outputs if create_graph else [out.detach() for out in outputs]
 
 
+def _check_strategy(strategy: str, argument: str) -> None:
+    if strategy not in STRATEGIES:
+        raise ValueError(f'Expected {argument} to be either "forward-mode" or "reverse-mode", '
+                         f"got {strategy!r}")
+
+
 def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bool = False,
-             vectorize: bool = False) -> Any:
+             vectorize: bool = False, strategy: str = "reverse-mode") -> Any:
     """The Jacobian of ``func`` at ``inputs``: for one input and one output a tensor of shape
-    output.shape + input.shape; tuples of those for several (outputs outer, inputs inner)."""
+    output.shape + input.shape; tuples of those for several (outputs outer, inputs inner).
+
+    Computed row by row with reverse mode whatever ``strategy`` says (the result is the same;
+    gategrad has no forward-mode AD)."""
+    _check_strategy(strategy, "strategy")
     inputs_list, single_in = _prepare_inputs(inputs, create_graph)
     outputs, single_out = _call(func, inputs_list)
     rows = [_jacobian_of(out, inputs_list, create_graph) for out in outputs]
@@ -230,9 +241,10 @@ def _stack_rows(rows: list, out_shape: tuple, node: Node, create_graph: bool) ->
 
 
 def hessian(func: Callable, inputs: Any, create_graph: bool = False, strict: bool = False,
-            vectorize: bool = False) -> Any:
+            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Any:
     """The Hessian of a scalar-valued ``func`` at ``inputs``: shape input.shape + input.shape
-    for one input; a tuple of tuples of blocks for several."""
+    for one input; a tuple of tuples of blocks for several (reverse over reverse mode)."""
+    _check_strategy(outer_jacobian_strategy, "outer_jacobian_strategy")
     inputs_list, single_in = _prepare_inputs(inputs, create_graph)
 
     def gradient(*values: Any) -> Any:

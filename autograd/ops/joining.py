@@ -53,9 +53,9 @@ def cat(tensors: Any, dim: int = 0, *, axis: Any = None) -> Any:
     return Cat.apply(dim, *promote(*tensors))
 
 
-def concatenate(tensors: Any, axis: int = 0) -> Any:
-    """numpy's name for ``cat``."""
-    return cat(tensors, axis)
+def concatenate(tensors: Any, axis: int = 0, *, dim: Any = None) -> Any:
+    """numpy's (and PyTorch's) other name for ``cat``; takes ``axis`` or ``dim``."""
+    return cat(tensors, axis if dim is None else dim)
 
 
 concat = concatenate

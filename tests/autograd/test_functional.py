@@ -26,7 +26,8 @@ def test_grad_with_grad_outputs_and_multiple_outputs():
 
 def test_unused_input_message_and_allow_unused():
     x, y = f64(1.0, True), f64(2.0, True)
-    with pytest.raises(RuntimeError, match="appears to not have been used in the graph"):
+    with pytest.raises(RuntimeError, match="Tensor at index 1 appears to not have been used in "
+                                           "the graph"):
         ag.grad(x * 2, (x, y))
     assert ag.grad(x * 2, (x, y), allow_unused=True)[1] is None
 
@@ -82,3 +83,16 @@ def test_vjp_jvp_hvp():
 
 def test_functional_api_is_exported_at_top_level():
     assert ag.jacobian is F.jacobian and ag.hessian is F.hessian and ag.grad is F.grad
+
+
+def test_jacobian_and_hessian_accept_pytorchs_strategy_arguments():
+    x = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    for strategy in ("reverse-mode", "forward-mode"):  # same result: computed in reverse mode
+        np.testing.assert_allclose(ag.jacobian(lambda v: v ** 2, x, strategy=strategy).data,
+                                   np.diag([2.0, 4.0]))
+        np.testing.assert_allclose(
+            ag.hessian(lambda v: (v ** 3).sum(), x, outer_jacobian_strategy=strategy).data,
+            np.diag([6.0, 12.0]))
+    with pytest.raises(ValueError, match='strategy to be either "forward-mode" or '
+                                         '"reverse-mode", got \'sideways\''):
+        ag.jacobian(lambda v: v, x, strategy="sideways")
