@@ -49,7 +49,8 @@ METHOD_FUNCTIONS: dict = {
     "le": named.le, "gt": named.gt, "ge": named.ge, "isnan": named.isnan,
     "isfinite": named.isfinite,
     # linear algebra
-    "mm": named.mm, "t": named.t, "dot": linalg.dot, "outer": linalg.outer, "inverse": linalg.inverse, "det": linalg.det,
+    "mm": named.mm, "t": named.t, "dot": linalg.dot, "outer": linalg.outer,
+    "inverse": linalg.inverse, "det": linalg.det,
 }
 
 # Tensor methods without a top-level function of the same name
