@@ -1,5 +1,6 @@
 """Optional: every layer against the PyTorch layer loaded with the same weights (float64):
-outputs, input gradients and parameter gradients, in training and in eval mode."""
+outputs, input gradients and parameter gradients, in training and in eval mode (eval only
+for the layers whose training mode draws random numbers)."""
 
 import numpy as np
 import pytest
@@ -12,7 +13,22 @@ pytestmark = pytest.mark.filterwarnings("ignore:Using padding=.same.:UserWarning
 
 rng = np.random.default_rng(0)
 
-# (name, constructor taking the nn namespace, input shape or shapes, extra call kwargs)
+# integer indices with repeats, the padding row 2 and the last row 9 (padding_idx=-1)
+INDICES = np.array([[1, 2, 0, 2], [9, 2, 7, 1], [9, 9, 3, 2]])
+# masks for query length 4, key length 5, batch 2, 3 heads; True = may not be attended. Key 2
+# is blocked by none of them, so no query loses all its keys (that row would be nan in both)
+BLOCKED = np.array([[0, 1, 0, 0, 1], [1, 0, 0, 1, 0], [0, 1, 0, 1, 1], [1, 1, 0, 0, 1]], bool)
+BLOCKED_PER_HEAD = rng.random((6, 4, 5)) < 0.5
+BLOCKED_PER_HEAD[..., 2] = False
+PADDING = np.array([[0, 0, 0, 1, 1], [1, 0, 0, 0, 0]], bool)
+CAUSAL = np.triu(np.ones((4, 4), bool), 1)  # PyTorch wants the mask with the is_causal hint
+MHA = lambda m: m.MultiheadAttention(6, 3)  # noqa: E731
+MHA_SHAPES = [(4, 2, 6), (5, 2, 6), (5, 2, 6)]
+SELF_SHAPES = [(4, 2, 6)] * 3
+
+# (name, constructor taking the nn namespace, inputs, optional call kwargs). An input is a shape
+# (a random float64 tensor that requires grad) or an array (a constant, e.g. indices); a list
+# gives several inputs. Arrays among the call kwargs are passed as tensors of either library.
 LAYERS = [
     ("linear", lambda m: m.Linear(5, 3), (4, 2, 5)),
     ("conv1d", lambda m: m.Conv1d(3, 4, 3, stride=2, padding=1), (2, 3, 9)),
@@ -64,6 +80,49 @@ LAYERS = [
     ("mha", lambda m: m.MultiheadAttention(6, 3), [(4, 2, 6), (5, 2, 6), (5, 2, 6)]),
     ("mha cross", lambda m: m.MultiheadAttention(6, 2, kdim=4, vdim=5, batch_first=True),
      [(2, 4, 6), (2, 3, 4), (2, 3, 5)]),
+    ("mha attn_mask bool", MHA, MHA_SHAPES, {"attn_mask": BLOCKED}),
+    ("mha attn_mask float", MHA, MHA_SHAPES, {"attn_mask": rng.standard_normal((4, 5))}),
+    ("mha attn_mask per head", MHA, MHA_SHAPES,
+     {"attn_mask": BLOCKED_PER_HEAD, "average_attn_weights": False}),
+    ("mha key_padding_mask", MHA, MHA_SHAPES, {"key_padding_mask": PADDING}),
+    ("mha key_padding_mask float", MHA, MHA_SHAPES,
+     {"key_padding_mask": rng.standard_normal((2, 5))}),
+    ("mha both masks", MHA, MHA_SHAPES,
+     {"attn_mask": BLOCKED, "key_padding_mask": PADDING}),
+    ("mha both masks batch_first",
+     lambda m: m.MultiheadAttention(6, 2, kdim=3, vdim=4, batch_first=True),
+     [(2, 4, 6), (2, 5, 3), (2, 5, 4)],
+     {"attn_mask": BLOCKED, "key_padding_mask": PADDING}),
+    ("mha is_causal", MHA, SELF_SHAPES, {"attn_mask": CAUSAL, "is_causal": True}),
+    ("mha is_causal no weights", MHA, SELF_SHAPES,
+     {"attn_mask": CAUSAL, "is_causal": True, "need_weights": False}),
+    ("mha is_causal key_padding_mask", MHA, SELF_SHAPES,
+     {"attn_mask": CAUSAL, "is_causal": True, "key_padding_mask": PADDING[:, 1:]}),
+    ("mha unbatched masks", MHA, [(4, 6), (5, 6), (5, 6)],
+     {"attn_mask": BLOCKED, "key_padding_mask": PADDING[0]}),
+    ("embedding", lambda m: m.Embedding(10, 3), INDICES),
+    ("embedding padding_idx", lambda m: m.Embedding(10, 3, padding_idx=2), INDICES),
+    ("embedding padding_idx negative", lambda m: m.Embedding(10, 3, padding_idx=-1), INDICES),
+    ("unflatten", lambda m: m.Unflatten(1, (2, 3)), (4, 6, 5)),
+    ("unflatten inferred", lambda m: m.Unflatten(-1, (-1, 2)), (3, 4, 6)),
+    ("relu", lambda m: m.ReLU(), (3, 4)),
+    ("sigmoid", lambda m: m.Sigmoid(), (3, 4)),
+    ("tanh", lambda m: m.Tanh(), (3, 4)),
+]
+
+# training mode draws random numbers (different in each library): compared in eval mode only
+EVAL_ONLY = [
+    ("dropout", lambda m: m.Dropout(0.4), (3, 4)),
+    ("dropout2d", lambda m: m.Dropout2d(0.3), (2, 3, 4, 5)),
+    ("mha dropout", lambda m: m.MultiheadAttention(6, 3, dropout=0.5), MHA_SHAPES,
+     {"key_padding_mask": PADDING}),
+]
+
+CASES = [
+    pytest.param(case[0], case[1], case[2], case[3] if len(case) > 3 else {}, training,
+                 id=f"{case[0]}-{'train' if training else 'eval'}")
+    for case in LAYERS + EVAL_ONLY
+    for training in ((False,) if case in EVAL_ONLY else (True, False))
 ]
 
 
@@ -73,8 +132,10 @@ def _flat(out):
     return [] if out is None else [out]
 
 
-def _run(module, inputs, library):
-    outs = _flat(module(*inputs))
+def _run(module, inputs, kwargs, library):
+    wrap = torch.tensor if library is torch else autograd.Tensor
+    kwargs = {k: wrap(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    outs = _flat(module(*inputs, **kwargs))
     total = None
     for i, out in enumerate(outs):
         cot = np.random.default_rng(i).standard_normal(tuple(out.shape))
@@ -84,27 +145,30 @@ def _run(module, inputs, library):
     return outs
 
 
-@pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
-@pytest.mark.parametrize("name, build, shapes", LAYERS, ids=[c[0] for c in LAYERS])
-def test_layer_matches_pytorch(name, build, shapes, training):
+@pytest.mark.parametrize("name, build, inputs, kwargs, training", CASES)
+def test_layer_matches_pytorch(name, build, inputs, kwargs, training):
     torch.manual_seed(0)
     reference = build(torch.nn).double()
     if any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in reference.modules()):
-        reference(torch.randn((8,) + tuple(shapes[1:]), dtype=torch.float64))  # move stats
+        reference(torch.randn((8,) + tuple(inputs[1:]), dtype=torch.float64))  # move stats
     ours = build(nn).double()
     ours.load_state_dict({k: v.numpy() for k, v in reference.state_dict().items()})
     reference.train(training)
     ours.train(training)
-    shapes = shapes if isinstance(shapes, list) else [shapes]
-    arrays = [rng.standard_normal(s) for s in shapes]
-    mine = [autograd.Tensor(a, requires_grad=True) for a in arrays]
-    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
-    outs = _run(ours, mine, autograd)
-    expected = _run(reference, theirs, torch)
+    inputs = inputs if isinstance(inputs, list) else [inputs]
+    arrays = [i if isinstance(i, np.ndarray) else rng.standard_normal(i) for i in inputs]
+    differentiable = [np.issubdtype(a.dtype, np.floating) for a in arrays]
+    mine = [autograd.Tensor(a, requires_grad=d) for a, d in zip(arrays, differentiable)]
+    theirs = [torch.tensor(a, requires_grad=d) for a, d in zip(arrays, differentiable)]
+    outs = _run(ours, mine, kwargs, autograd)
+    expected = _run(reference, theirs, kwargs, torch)
+    assert len(outs) == len(expected)
     for a, b in zip(outs, expected):
+        assert tuple(a.shape) == tuple(b.shape) and np.isfinite(a.data).all()
         np.testing.assert_allclose(a.data, b.detach().numpy(), atol=1e-10, rtol=1e-8)
-    for a, b in zip(mine, theirs):
-        np.testing.assert_allclose(a.grad.data, b.grad.numpy(), atol=1e-10, rtol=1e-8)
+    for a, b, d in zip(mine, theirs, differentiable):
+        if d:
+            np.testing.assert_allclose(a.grad.data, b.grad.numpy(), atol=1e-10, rtol=1e-8)
     for (key, p), q in zip(ours.named_parameters(), reference.parameters()):
         np.testing.assert_allclose(p.grad.data, q.grad.numpy(), atol=1e-10, rtol=1e-8,
                                    err_msg=key)

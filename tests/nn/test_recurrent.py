@@ -114,6 +114,29 @@ def test_initial_states_receive_gradients():
                     rng.standard_normal((1, 2, 3)), rng.standard_normal((1, 2, 3)))
 
 
+@pytest.mark.parametrize("make", [
+    lambda: nn.RNNCell(3, 4), lambda: nn.RNNCell(3, 4, nonlinearity="relu"),
+    lambda: nn.GRUCell(3, 4), lambda: nn.GRUCell(3, 4, bias=False),
+], ids=["rnn tanh", "rnn relu", "gru", "gru no bias"])
+def test_cell_gradients_for_input_hidden_state_and_parameters(make):
+    cell = make().double()
+    params = tuple(cell.parameters())
+    x, h = rng.standard_normal((2, 3)), rng.standard_normal((2, 4))
+    check_gradients(lambda x, h: cell(x, h), x, h, params=params)
+    check_gradients(cell, x, params=params)  # zero initial state
+    check_gradients(lambda x, h: cell(x, h), x[0], h[0], params=params)  # unbatched
+
+
+@pytest.mark.parametrize("bias", [True, False], ids=["bias", "no bias"])
+def test_lstm_cell_gradients_for_input_both_states_and_parameters(bias):
+    cell = nn.LSTMCell(3, 4, bias=bias).double()
+    params = tuple(cell.parameters())
+    x, h, c = rng.standard_normal((2, 3)), rng.standard_normal((2, 4)), rng.standard_normal((2, 4))
+    check_gradients(lambda x, h, c: cell(x, (h, c)), x, h, c, params=params)
+    check_gradients(cell, x, params=params)  # zero initial states
+    check_gradients(lambda x, h, c: cell(x, (h, c)), x[0], h[0], c[0], params=params)
+
+
 def test_dropout_between_layers_only_in_training():
     autograd.manual_seed(0)
     lstm = nn.LSTM(3, 4, num_layers=2, dropout=0.5).double()
