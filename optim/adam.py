@@ -18,10 +18,13 @@ class Adam(Optimizer):
         g  <- g + weight_decay * x                 (L2; AdamW decays x instead, see below)
         m  <- beta1 * m + (1 - beta1) * g          (first moment, "exp_avg")
         v  <- beta2 * v + (1 - beta2) * g * g      (second moment, "exp_avg_sq")
+        v_max <- max(v_max, v)                     (only with amsgrad, "max_exp_avg_sq")
         m_hat = m / (1 - beta1**t)                 (bias correction: m, v start at zero)
-        v_hat = v / (1 - beta2**t)
-        v_hat <- max(v_hat_max, v_hat)             (only with amsgrad, "max_exp_avg_sq")
+        v_hat = v / (1 - beta2**t)                 (v_max / (1 - beta2**t) with amsgrad)
         x  <- x - lr * m_hat / (sqrt(v_hat) + eps)
+
+    With amsgrad the running maximum is taken of the raw second moment ``v``, and the bias
+    correction of step ``t`` is applied to that maximum afterwards, as in PyTorch.
 
     With ``decoupled_weight_decay=True`` (that is AdamW) the gradient is left alone and the
     parameter decays directly first: ``x <- x * (1 - lr * weight_decay)``.
