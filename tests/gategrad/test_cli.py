@@ -209,3 +209,19 @@ def test_without_graphviz_dot(tmp_path, capsys, monkeypatch):
     assert written.read_text().lstrip().startswith("digraph")
     assert "wrote the DOT source" in capsys.readouterr().err
     assert not (tmp_path / "example.svg").exists() and not (tmp_path / "step.svg").exists()
+
+
+def test_readme_lists_every_option_of_every_command():
+    """The README's option list of each command names exactly that command's options."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Data, training and the command line", 1)[1].split("\n## ", 1)[0]
+    listed = dict(re.findall(r"^- `gategrad (\w+)`: (.*?)(?=^\S|^- |\Z)", section, re.M | re.S))
+    subcommands = next(a for a in cli.build_parser()._actions if a.choices and
+                       isinstance(a.choices, dict)).choices
+    assert set(listed) == set(subcommands)
+    for name, parser in subcommands.items():
+        options = {o for a in parser._actions for o in a.option_strings if o.startswith("--")}
+        options.discard("--help")
+        assert set(re.findall(r"`(--[a-z-]+)", listed[name])) == options, name
