@@ -108,17 +108,23 @@ def _find(directory: Path, prefix: str, kind: str) -> Path:
     )
 
 
-def load_mnist(path: str | os.PathLike, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+def load_mnist(path: str | os.PathLike, split: str = "train",
+               num_classes: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """MNIST-format data from the directory ``path`` (files the user already has).
 
     ``split`` is ``"train"`` (``train-images-idx3-ubyte[.gz]`` and ``train-labels-...``) or
     ``"test"`` (``t10k-...``). Returns ``(images, labels)``: images float32 in [0, 1] of shape
-    ``(N, 1, H, W)``, labels int64 of shape ``(N,)``. Also reads Fashion-MNIST and other data
-    in the same layout. Raises FileNotFoundError for missing files, IdxFormatError for files
-    that are corrupt, truncated or do not match each other.
+    ``(N, 1, H, W)``, labels int64 of shape ``(N,)``, each in 0 .. num_classes - 1 (0-9 for
+    MNIST and Fashion-MNIST; pass ``num_classes`` for other data in the same layout). Raises
+    FileNotFoundError for missing files, IdxFormatError (a ValueError) for files that are
+    corrupt, truncated, hold a label outside that range or do not match each other.
     """
     if split not in MNIST_SPLITS:
         raise ValueError(f"load_mnist: split must be 'train' or 'test', got {split!r}")
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or \
+            not 1 <= num_classes <= 256:
+        raise ValueError(f"load_mnist: num_classes must be an integer from 1 to 256 (labels are "
+                         f"uint8), got {num_classes!r}")
     directory = Path(path)
     if not directory.is_dir():
         raise FileNotFoundError(f"load_mnist: no such directory: {directory}")
@@ -140,6 +146,12 @@ def load_mnist(path: str | os.PathLike, split: str = "train") -> tuple[np.ndarra
         raise IdxFormatError(
             f"load_mnist: {images_path} has {len(images)} images but {labels_path} has "
             f"{len(labels)} labels"
+        )
+    bad = np.flatnonzero(labels >= num_classes)
+    if bad.size:
+        raise IdxFormatError(
+            f"load_mnist: {labels_path} holds label {int(labels[bad[0]])} at index {bad[0]} "
+            f"({bad.size} label(s) out of range): labels must be in 0-{num_classes - 1}"
         )
     pixels = images.astype(np.float32)[:, None, :, :] / np.float32(255.0)
     return pixels, labels.astype(np.int64)

@@ -122,6 +122,36 @@ def test_mismatched_image_and_label_counts(tmp_path, small_mnist):
         load_mnist(tmp_path)
 
 
+@pytest.mark.parametrize("compress", [False, True])
+def test_labels_out_of_range_are_rejected(tmp_path, small_mnist, compress):
+    images, labels = small_mnist
+    labels = labels.copy()
+    labels[3], labels[5] = 200, 10
+    suffix = ".gz" if compress else ""
+    write(tmp_path / "train-images-idx3-ubyte", idx_bytes(images))
+    labels_path = write(tmp_path / f"train-labels-idx1-ubyte{suffix}", idx_bytes(labels), compress)
+    with pytest.raises(ValueError) as caught:
+        load_mnist(tmp_path)
+    assert isinstance(caught.value, IdxFormatError)
+    message = str(caught.value)
+    assert str(labels_path) in message
+    assert "label 200 at index 3 (2 label(s) out of range): labels must be in 0-9" in message
+
+
+def test_num_classes_widens_the_label_range(tmp_path, small_mnist):
+    images, labels = small_mnist
+    labels = labels.copy()
+    labels[0], labels[1] = 46, 10
+    write(tmp_path / "train-images-idx3-ubyte", idx_bytes(images))
+    write(tmp_path / "train-labels-idx1-ubyte", idx_bytes(labels))
+    _, y = load_mnist(tmp_path, num_classes=47)
+    np.testing.assert_array_equal(y, labels)
+    with pytest.raises(IdxFormatError, match="label 46 at index 0 .*labels must be in 0-45"):
+        load_mnist(tmp_path, num_classes=46)
+    with pytest.raises(ValueError, match="num_classes must be an integer from 1 to 256"):
+        load_mnist(tmp_path, num_classes=0)
+
+
 def test_swapped_files_are_rejected(tmp_path, small_mnist):
     images, labels = small_mnist
     write(tmp_path / "train-images-idx3-ubyte", idx_bytes(labels))
