@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .versions import _counts as in_place_changes
 from .versions import version_of
 
 SECOND_BACKWARD_MESSAGE = (
@@ -260,7 +261,7 @@ def run_backward(
                 if not retain_graph:
                     node._saved = RELEASED
             else:
-                if ctx._versions is not None:
+                if ctx._versions is not None and in_place_changes:
                     _check_versions(node, fn, ctx._versions)
                 ctx._node = node
                 try:
@@ -293,7 +294,9 @@ def run_backward(
                 if parent is not None and result is not None and parent.requires_grad:
                     if parent._is_array:
                         shared = result is grad or result is previous or _is_view(result)
-                        result = sum_to_shape(result, parent, fn, index)
+                        data = parent.data
+                        if result.shape != data.shape or result.dtype != data.dtype:
+                            result = sum_to_shape(result, parent, fn, index)
                         previous = result
                         if parent in grads:
                             grads[parent] = grads[parent] + result

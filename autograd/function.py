@@ -101,7 +101,8 @@ class Context(ContextProtocol):
     def save_for_backward(self, *values: Any) -> None:
         """Keep ``values`` (raw arrays) for backward."""
         self._saved = values
-        self._saved_versions = tuple(version_of(value) for value in values)
+        self._saved_versions = tuple(version_of(value) for value in values) \
+            if in_place_changes else (0,) * len(values)
 
     @property
     def saved_tensors(self) -> tuple:
@@ -199,7 +200,7 @@ class Function:
                 out._a = a
                 out._b = out._rest = None
                 if kind._is_array:
-                    ctx._versions = (version_of(a.data),)
+                    ctx._versions = (version_of(a.data),) if in_place_changes else (0,)
         elif n == 2 and (isinstance(args[0], Node) or isinstance(args[1], Node)):
             a, b = args  # fast path: two arguments, at least one a graph node
             if isinstance(a, Node):
@@ -226,8 +227,10 @@ class Function:
                 out._b = b
                 out._rest = ()
                 if kind._is_array:
-                    ctx._versions = (None if a is None else version_of(a.data),
-                                     None if b is None else version_of(b.data))
+                    ctx._versions = (
+                        None if a is None else version_of(a.data),
+                        None if b is None else version_of(b.data),
+                    ) if in_place_changes else (0, 0)
         else:
             kind = None
             requires_grad = False
@@ -266,7 +269,7 @@ class Function:
             ctx._node = None
         out._init_output(data, cls if record else None, ctx if record else None)
         if record and kind._is_array:
-            ctx._out_version = version_of(out.data)
+            ctx._out_version = version_of(out.data) if in_place_changes else 0
         return out
 
 
