@@ -28,6 +28,20 @@ def train(model, X, y, epochs=60, lr=0.02, seed=0):
     return history, result["accuracy"]
 
 
+def linear_vs_mlp(X, y, classes, hidden, seed):
+    """Train a linear classifier and a 2-layer ReLU net on (X, y); draw both boundaries."""
+    ag.manual_seed(seed)
+    linear = nn.Linear(2, classes)
+    mlp = nn.Sequential(nn.Linear(2, hidden), nn.ReLU(), nn.Linear(hidden, classes))
+    _, linear_accuracy = train(linear, X, y)
+    history, mlp_accuracy = train(mlp, X, y)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+    boundary(axes[0], linear, X, y, f"linear: {linear_accuracy:.0%}")
+    boundary(axes[1], mlp, X, y, f"2-layer ReLU net: {mlp_accuracy:.0%}")
+    plt.show()
+    return history, linear_accuracy, mlp_accuracy
+
+
 def boundary(ax, model, X, y, title):
     xx, yy = np.meshgrid(np.linspace(X[:, 0].min() - 0.3, X[:, 0].max() + 0.3, 150),
                          np.linspace(X[:, 1].min() - 0.3, X[:, 1].max() + 0.3, 150))
@@ -43,17 +57,8 @@ def boundary(ax, model, X, y, title):
 # %%
 Xs, ys = make_spirals(600, n_classes=3, noise=0.2, seed=0)
 Xs = Xs.astype(np.float32)
-ag.manual_seed(0)
-linear = nn.Linear(2, 3)
-mlp = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 3))
-_, spiral_linear = train(linear, Xs, ys)
-history, spiral_mlp = train(mlp, Xs, ys)
+history, spiral_linear, spiral_mlp = linear_vs_mlp(Xs, ys, classes=3, hidden=64, seed=0)
 print(f"spirals test accuracy: linear {spiral_linear:.2f}, 2-layer {spiral_mlp:.2f}")
-
-fig, axes = plt.subplots(1, 2, figsize=(9, 4))
-boundary(axes[0], linear, Xs, ys, f"linear: {spiral_linear:.0%}")
-boundary(axes[1], mlp, Xs, ys, f"2-layer ReLU net: {spiral_mlp:.0%}")
-plt.show()
 
 # %% [markdown]
 # ## Moons: two classes
@@ -61,17 +66,8 @@ plt.show()
 # %%
 Xm, ym = make_moons(400, noise=0.15, seed=0)
 Xm, ym = Xm.astype(np.float32), ym.astype(np.int64)
-ag.manual_seed(1)
-linear_m = nn.Linear(2, 2)
-mlp_m = nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 2))
-_, moons_linear = train(linear_m, Xm, ym)
-_, moons_mlp = train(mlp_m, Xm, ym)
+_, moons_linear, moons_mlp = linear_vs_mlp(Xm, ym, classes=2, hidden=32, seed=1)
 print(f"moons test accuracy: linear {moons_linear:.2f}, 2-layer {moons_mlp:.2f}")
-
-fig, axes = plt.subplots(1, 2, figsize=(9, 4))
-boundary(axes[0], linear_m, Xm, ym, f"linear: {moons_linear:.0%}")
-boundary(axes[1], mlp_m, Xm, ym, f"2-layer ReLU net: {moons_mlp:.0%}")
-plt.show()
 
 # %% [markdown]
 # The hidden layer's 64 ReLUs each contribute one straight "hinge" line; their combination is a
