@@ -11,10 +11,8 @@ from typing import Any
 from .ops import elementwise as ew
 from .ops.elementwise import where
 from .ops.linalg import MatMul
-from .ops.promotion import floating, promote
-from .scalar import Scalar
-from .scalar import maximum as _scalar_maximum
-from .scalar import minimum as _scalar_minimum
+from .ops.promotion import floating
+from .scalar import maximum, minimum
 
 
 def _unary(gate: Any, name: str, doc: str, to_float: bool = True) -> Any:
@@ -34,22 +32,6 @@ tanh = _unary(ew.Tanh, "tanh", "Elementwise hyperbolic tangent.")
 sigmoid = _unary(ew.Sigmoid, "sigmoid", "Elementwise logistic function 1 / (1 + e**-x).")
 relu = _unary(ew.Relu, "relu", "Elementwise max(x, 0); gradient 0 at x == 0.", False)
 abs = _unary(ew.Abs, "abs", "Elementwise |x|; gradient 0 at x == 0.", False)  # noqa: A001
-
-
-def maximum(a: Any, b: Any) -> Any:
-    """Elementwise maximum of Scalars or Tensors (Tensors promoted to a common dtype): the max
-    gate routes the gradient."""
-    if isinstance(a, Scalar) or isinstance(b, Scalar):
-        return _scalar_maximum(a, b)
-    return ew.Maximum.apply(*promote(a, b))
-
-
-def minimum(a: Any, b: Any) -> Any:
-    """Elementwise minimum of Scalars or Tensors (Tensors promoted to a common dtype): the min
-    gate routes the gradient."""
-    if isinstance(a, Scalar) or isinstance(b, Scalar):
-        return _scalar_minimum(a, b)
-    return ew.Minimum.apply(*promote(a, b))
 
 
 def matmul(a: Any, b: Any) -> Any:

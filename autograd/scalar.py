@@ -16,6 +16,7 @@ from .engine import GradMode, parents
 from .function import ContextProtocol
 from .node import Node, raw
 from .ops import elementwise as ew
+from .ops.promotion import promote
 
 
 class Scalar(Node, ContextProtocol):
@@ -288,17 +289,19 @@ def _unary(fn: Any, a: Scalar) -> Scalar:
 
 
 def maximum(a: Any, b: Any) -> Any:
-    """Elementwise maximum of Scalars or Tensors: the max gate routes the gradient."""
+    """Elementwise maximum of Scalars or Tensors (Tensors promoted to a common dtype): the max
+    gate routes the gradient."""
     if isinstance(a, Scalar) or isinstance(b, Scalar):
         return _binary(ew.Maximum, a, b)
-    return ew.Maximum.apply(a, b)
+    return ew.Maximum.apply(*promote(a, b))
 
 
 def minimum(a: Any, b: Any) -> Any:
-    """Elementwise minimum of Scalars or Tensors: the min gate routes the gradient."""
+    """Elementwise minimum of Scalars or Tensors (Tensors promoted to a common dtype): the min
+    gate routes the gradient."""
     if isinstance(a, Scalar) or isinstance(b, Scalar):
         return _binary(ew.Minimum, a, b)
-    return ew.Minimum.apply(a, b)
+    return ew.Minimum.apply(*promote(a, b))
 
 
 Scalar._kind = Scalar

@@ -25,10 +25,8 @@ def route(grad: Any, mask: Any) -> Any:
         if mask:
             return grad
         return 0.0 if grad.__class__ is float else grad * 0.0
-    if grad.__class__ is np.ndarray:
-        out = grad * mask  # 4x faster than np.where; the same unless grad holds an inf or nan
-        if not np.isnan(out).any():
-            return out
+    if grad.__class__ is np.ndarray and np.isfinite(grad).all():
+        return grad * mask  # 4x faster than np.where, and the same for a finite grad
     return np.where(mask, grad, 0)
 
 

@@ -249,10 +249,10 @@ def prod(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = Non
         return flat.reshape((1,) * x.ndim) if keepdim else flat
     if not isinstance(dim, (int, np.integer)):
         raise TypeError(f"prod: dim must be an int or None, got {dim!r}")
-    dim = normalize_dims(int(dim), x.ndim, "prod")[0] if x.ndim else 0
     if x.ndim == 0:  # a 0-d input is its own product (as a 1-element row, so backward works)
+        normalize_dims(int(dim), 0, "prod")  # still refuse a dim other than 0 / -1
         return Prod.apply(x.reshape(1), 0, False)
-    return Prod.apply(x, dim, keepdim)
+    return Prod.apply(x, normalize_dims(int(dim), x.ndim, "prod")[0], keepdim)
 
 
 class CumSum(Function):

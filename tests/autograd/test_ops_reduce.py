@@ -167,3 +167,9 @@ def test_prod_of_0d_tensor_along_dim():
     assert out.shape == () and float(out) == 3.0
     out.backward()
     assert float(x.grad) == 1.0
+
+
+def test_prod_of_a_zero_dim_tensor_checks_dim_like_pytorch():
+    assert ag.prod(ag.tensor(3.0), 0).item() == 3.0 == ag.tensor(3.0).prod(-1).item()
+    with pytest.raises(IndexError, match=r"prod: Dimension out of range .* got 2"):
+        ag.prod(ag.tensor(3.0), 2)
