@@ -218,7 +218,9 @@ def run_backward(
     pop = grads.pop
     previous_mode = GradMode.enabled, GradMode.create_graph
     GradMode.enabled = GradMode.create_graph = create_graph
-    fast = raw and not GradMode.anomaly
+    anomaly = GradMode.anomaly
+    fast = raw and not anomaly
+    add_gate, mul_gate = _SCALAR_FAST or (None, None)
     try:
         for node in order:
             grad = pop(node, None)
@@ -237,31 +239,30 @@ def run_backward(
                     node._accumulate_grad(_owned(grad, node in borrowed, raw), raw)
             if fn is None:
                 continue
-            if fast and fn in _SCALAR_FAST and not node._is_array and node._saved is None \
-                    and node._ctx is None:
-                # Scalar add / mul on floats, inlined: the add gate distributes, mul swaps
-                a = node._a
-                b = node._b
-                if fn is _SCALAR_FAST[0]:
-                    ga = gb = grad
-                else:
-                    ga = grad * b.data
-                    gb = grad * a.data
-                if not retain_graph:
-                    node._saved = RELEASED
-                if a.requires_grad:
-                    grads[a] = grads[a] + ga if a in grads else ga
-                if b.requires_grad:
-                    grads[b] = grads[b] + gb if b in grads else gb
-                continue
             # one chain-rule step: downstream gradients = fn.backward(upstream gradient)
             ctx = node._ctx
-            if ctx is None:
+            if ctx is None:  # a Scalar gate: the node is its own context
+                if fast and (fn is add_gate or fn is mul_gate) and node._saved is None:
+                    # add / mul on floats, inlined: the add gate distributes, mul swaps
+                    a = node._a
+                    b = node._b
+                    if fn is add_gate:
+                        ga = gb = grad
+                    else:
+                        ga = grad * b.data
+                        gb = grad * a.data
+                    if not retain_graph:
+                        node._saved = RELEASED
+                    if a.requires_grad:
+                        grads[a] = grads[a] + ga if a in grads else ga
+                    if b.requires_grad:
+                        grads[b] = grads[b] + gb if b in grads else gb
+                    continue
                 results = fn.backward(node, grad)
                 if not retain_graph:
                     node._saved = RELEASED
             else:
-                if ctx._versions is not None and in_place_changes:
+                if in_place_changes:
                     _check_versions(node, fn, ctx._versions)
                 ctx._node = node
                 try:
@@ -272,7 +273,7 @@ def run_backward(
                     ctx._saved = RELEASED
             if results.__class__ is not tuple:
                 results = (results,)
-            if GradMode.anomaly:
+            if anomaly:
                 from .anomaly import check_backward_results
 
                 check_backward_results(node, fn, results)
@@ -293,7 +294,10 @@ def run_backward(
             for parent, result in zip(inputs, results):
                 if parent is not None and result is not None and parent.requires_grad:
                     if parent._is_array:
-                        shared = result is grad or result is previous or _is_view(result)
+                        # a result that is (a view of) the upstream gradient or of the previous
+                        # input's gradient is borrowed: copied before it becomes a .grad
+                        shared = raw and (result is grad or result is previous
+                                          or getattr(result, "base", None) is not None)
                         data = parent.data
                         if result.shape != data.shape or result.dtype != data.dtype:
                             result = sum_to_shape(result, parent, fn, index)
@@ -317,20 +321,15 @@ def run_backward(
     return [captured[node] for node in capture]
 
 
-def _check_versions(node: Any, fn: Any, versions: tuple) -> None:
-    """Refuse to backpropagate through a gate whose input was modified in place since."""
-    a = node._a
-    if a is None or versions[0] is None or version_of(a.data) == versions[0]:
-        if len(versions) == 1:
-            return
-        b = node._b
-        if len(versions) == 2 and (b is None or versions[1] is None
-                                   or version_of(b.data) == versions[1]):
-            return
-    for index, (parent, version) in enumerate(zip(parents(node), versions)):
-        if parent is not None and version is not None and parent._version != version:
-            raise modified_in_place(f"input {index}", fn.__name__, parent.data, parent._version,
-                                    version)
+def _check_versions(node: Any, fn: Any, versions: tuple | None) -> None:
+    """Refuse to backpropagate through a gate whose input was modified in place since it was
+    recorded (``versions`` None: they were all 0)."""
+    for index, parent in enumerate(parents(node)):
+        if parent is not None:
+            expected = versions[index] if versions is not None else 0
+            if expected is not None and version_of(parent.data) != expected:
+                raise modified_in_place(f"input {index}", fn.__name__, parent.data,
+                                        version_of(parent.data), expected)
 
 
 def modified_in_place(what: str, gate: str, array: Any, version: int, expected: int) -> Exception:
@@ -348,10 +347,6 @@ def _owned(grad: Any, borrowed: bool, raw: bool) -> Any:
     if raw and borrowed and isinstance(grad, np.ndarray):
         return grad.copy()
     return grad
-
-
-def _is_view(value: Any) -> bool:
-    return getattr(value, "base", None) is not None
 
 
 class _Released:

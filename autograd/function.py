@@ -87,27 +87,41 @@ class Context(ContextProtocol):
     It remembers the versions of the inputs, of the output and of the saved arrays when the
     gate was recorded, so that backward refuses values changed in place since."""
 
-    __slots__ = ("_saved", "_args", "_node", "_versions", "_out_version", "_saved_versions",
-                 "__dict__")
+    __slots__ = ("_saved", "_args", "_node", "__dict__")
+
+    # Versions of the inputs, of the output and of the saved arrays when the gate was recorded.
+    # None means "all 0": they are stored only once something has been changed in place
+    # (``versions._counts`` is not empty), so recording a gate costs nothing for them before.
+    _versions: tuple | None = None
+    _out_version: int | None = None
+    _saved_versions: tuple | None = None
 
     def __init__(self, args: tuple = ()) -> None:
         self._saved = None
         self._args = args
         self._node = None
-        self._versions = None  # versions of array inputs when recorded (in-place checks)
-        self._out_version = None
-        self._saved_versions = None
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep ``values`` (raw arrays) for backward."""
         self._saved = values
-        self._saved_versions = tuple(version_of(value) for value in values) \
-            if in_place_changes else (0,) * len(values)
+        if in_place_changes:
+            self._saved_versions = tuple(version_of(value) for value in values)
+
+    @property
+    def inputs(self) -> tuple:
+        """The forward arguments: raw values, or graph nodes under ``create_graph``."""
+        if self._node is None or self._saved is RELEASED:
+            return ContextProtocol.inputs.fget(self)  # raises the matching error
+        if GradMode.create_graph:
+            return self._node_inputs(self._node)
+        return self._args
 
     @property
     def saved_tensors(self) -> tuple:
-        if in_place_changes and self._saved_versions is not None and self._saved is not RELEASED:
-            for index, (value, version) in enumerate(zip(self._saved, self._saved_versions)):
+        saved = self._saved
+        if in_place_changes and saved is not RELEASED and saved is not None:
+            versions = self._saved_versions or (0,) * len(saved)
+            for index, (value, version) in enumerate(zip(saved, versions)):
                 if version_of(value) != version:
                     raise modified_in_place(f"saved tensor {index}", self._gate_name(), value,
                                             version_of(value), version)
@@ -116,14 +130,13 @@ class Context(ContextProtocol):
     @property
     def output(self) -> Any:
         """The forward output: raw value, or the graph node under ``create_graph``."""
-        if self._saved is RELEASED:
-            raise RuntimeError(SECOND_BACKWARD_MESSAGE)
-        node = self._graph_node()
+        node = self._node
+        if node is None or self._saved is RELEASED:
+            return ContextProtocol.output.fget(self)  # raises the matching error
         data = node.data
-        if in_place_changes and self._out_version is not None \
-                and version_of(data) != self._out_version:
+        if in_place_changes and version_of(data) != (self._out_version or 0):
             raise modified_in_place("output 0", self._gate_name(), data, version_of(data),
-                                    self._out_version)
+                                    self._out_version or 0)
         return node if GradMode.create_graph else data
 
     @property
@@ -132,9 +145,15 @@ class Context(ContextProtocol):
         node = self._node
         if node is None:  # forward of a gate that is not recorded
             return (False,) * len(self._args)
+        a = node._a
         rest = node._rest
-        inputs = (node._a,) if rest is None else (node._a, node._b) + rest
-        return tuple(p is not None and p.requires_grad for p in inputs)
+        if rest is None:
+            return (a is not None and a.requires_grad,)
+        b = node._b
+        needs = (a is not None and a.requires_grad, b is not None and b.requires_grad)
+        if rest:
+            return needs + tuple(p is not None and p.requires_grad for p in rest)
+        return needs
 
     def _gate_name(self) -> str:
         fn = getattr(self._node, "_fn", None)
@@ -189,48 +208,33 @@ class Function:
         formulas may call other gates' ``apply`` whether they run raw or on graph nodes.
         """
         n = len(args)
-        if n == 1 and isinstance(args[0], Node):  # fast path: one graph node
-            a = args[0]
-            kind = a._kind
-            raw = (a.data,)
-            record = a.requires_grad and GradMode.enabled
-            out = kind.__new__(kind)
-            ctx = Context(raw)
-            if record:
-                out._a = a
-                out._b = out._rest = None
-                if kind._is_array:
-                    ctx._versions = (version_of(a.data),) if in_place_changes else (0,)
-        elif n == 2 and (isinstance(args[0], Node) or isinstance(args[1], Node)):
-            a, b = args  # fast path: two arguments, at least one a graph node
+        if n == 2:  # fast path: a binary gate
+            a, b = args
             if isinstance(a, Node):
                 kind = a._kind
                 if isinstance(b, Node):
                     if b._kind is not kind:
-                        raise TypeError(f"{cls.name}: cannot mix {kind.__name__} and "
-                                        f"{b._kind.__name__} inputs")
+                        raise _mixed_kinds(cls, kind, b._kind)
                     raw = (a.data, b.data)
                     record = (a.requires_grad or b.requires_grad) and GradMode.enabled
                 else:
                     b = None
                     raw = (a.data, args[1])
                     record = a.requires_grad and GradMode.enabled
-            else:
+            elif isinstance(b, Node):
                 a = None
                 kind = b._kind
                 raw = (args[0], b.data)
                 record = b.requires_grad and GradMode.enabled
-            out = kind.__new__(kind)
-            ctx = Context(raw)
-            if record:
-                out._a = a
-                out._b = b
-                out._rest = ()
-                if kind._is_array:
-                    ctx._versions = (
-                        None if a is None else version_of(a.data),
-                        None if b is None else version_of(b.data),
-                    ) if in_place_changes else (0, 0)
+            else:
+                return cls.forward(Context(args), *args)
+            rest = ()
+        elif n == 1 and isinstance(args[0], Node):  # fast path: a unary gate
+            a = args[0]
+            b = rest = None
+            kind = a._kind
+            raw = (a.data,)
+            record = a.requires_grad and GradMode.enabled
         else:
             kind = None
             requires_grad = False
@@ -239,46 +243,74 @@ class Function:
                     if kind is None:
                         kind = arg._kind
                     elif arg._kind is not kind:
-                        raise TypeError(f"{cls.name}: cannot mix {kind.__name__} and "
-                                        f"{arg._kind.__name__} inputs")
+                        raise _mixed_kinds(cls, kind, arg._kind)
                     requires_grad = requires_grad or arg.requires_grad
             if kind is None:
                 return cls.forward(Context(args), *args)
             raw = tuple(arg.data if isinstance(arg, Node) else arg for arg in args)
-            ctx = Context(raw)
             record = requires_grad and GradMode.enabled
-            out = kind.__new__(kind)
-            if record:
-                _link(out, args)
-                if kind._is_array:
-                    ctx._versions = tuple(
-                        version_of(arg.data) if isinstance(arg, Node) else None for arg in args
-                    )
+            nodes = tuple(arg if isinstance(arg, Node) else None for arg in args)
+            a = nodes[0]
+            b = nodes[1] if n > 1 else None
+            rest = nodes[2:] if n > 1 else None
+        ctx = _new(Context)  # Context(raw), without the call
+        ctx._args = raw
+        ctx._saved = None
+        out = _new(kind)
         if record:
+            out._a = a
+            out._b = b
+            out._rest = rest
             ctx._node = out
+            if in_place_changes and kind._is_array:
+                ctx._versions = _versions_of(a, b, rest)
             if GradMode.anomaly:
                 record_creation(out)
-        try:
-            data = cls.forward(ctx, *raw)
-        except (ValueError, TypeError) as error:
-            if str(error).startswith(f"{cls.name}:"):
+            try:
+                data = cls.forward(ctx, *raw)
+            except (ValueError, TypeError) as error:
+                _raise_named(cls, error, raw)
                 raise
-            kind_of_error = TypeError if isinstance(error, TypeError) else ValueError
-            raise kind_of_error(f"{cls.name}: {error} (inputs: {_describe(raw)})") from error
-        finally:
+            finally:
+                ctx._node = None  # no cycle between the output and its context
+            out._init_output(data, cls, ctx)
+            if in_place_changes and kind._is_array:
+                ctx._out_version = version_of(out.data)
+        else:
             ctx._node = None
-        out._init_output(data, cls if record else None, ctx if record else None)
-        if record and kind._is_array:
-            ctx._out_version = version_of(out.data) if in_place_changes else 0
+            try:
+                data = cls.forward(ctx, *raw)
+            except (ValueError, TypeError) as error:
+                _raise_named(cls, error, raw)
+                raise
+            out._init_output(data, None, None)
         return out
 
 
-def _link(out: Any, args: tuple) -> None:
-    """Store the gate's inputs in ``out``: two slots plus an overflow tuple."""
-    nodes = tuple(arg if isinstance(arg, Node) else None for arg in args)
-    out._a = nodes[0]
-    out._b = nodes[1] if len(nodes) > 1 else None
-    out._rest = nodes[2:] if len(nodes) > 1 else None
+_new = object.__new__
+
+
+def _mixed_kinds(cls: Any, kind: type, other: type) -> TypeError:
+    return TypeError(f"{cls.name}: cannot mix {kind.__name__} and {other.__name__} inputs")
+
+
+def _raise_named(cls: Any, error: Exception, raw: tuple) -> None:
+    """Raise ``error`` (from a gate's forward) again with the gate's name and inputs in front,
+    unless it names the gate already (then the caller re-raises it as it is)."""
+    if not str(error).startswith(f"{cls.name}:"):
+        kind_of_error = TypeError if isinstance(error, TypeError) else ValueError
+        raise kind_of_error(f"{cls.name}: {error} (inputs: {_describe(raw)})") from error
+
+
+def _versions_of(a: Any, b: Any, rest: tuple | None) -> tuple:
+    """The versions of a gate's array inputs (None for constant arguments)."""
+    versions = (None if a is None else version_of(a.data),)
+    if rest is None:
+        return versions
+    versions += (None if b is None else version_of(b.data),)
+    if not rest:
+        return versions
+    return versions + tuple(None if p is None else version_of(p.data) for p in rest)
 
 
 def _describe(raw: tuple) -> str:

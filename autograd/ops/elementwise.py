@@ -70,7 +70,8 @@ class Mul(Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
         a, b = ctx.inputs
-        return grad * b, grad * a
+        needs_a, needs_b = ctx.needs_input_grad  # x * constant: no product for the constant
+        return (grad * b if needs_a else None), (grad * a if needs_b else None)
 
 
 class Div(Function):
@@ -86,7 +87,7 @@ class Div(Function):
     def backward(ctx: Any, grad: Any) -> tuple:
         _, b = ctx.inputs
         da = np.true_divide(grad, b)
-        return da, -da * ctx.output
+        return da, (-da * ctx.output if ctx.needs_input_grad[1] else None)
 
 
 class Neg(Function):

@@ -29,6 +29,13 @@ def promote(*operands: Any, floating: bool = False) -> tuple:
 
 def promote_pair(a: Any, b: Any) -> tuple:
     """``promote(a, b)`` with a fast path for the common cases of the binary operators."""
+    if isinstance(a, Node) and a._is_array:  # the hot path: tensor op tensor, tensor op number
+        dtype = a.data.dtype
+        if b.__class__ in _NUMBERS:
+            if dtype.kind in "fc":
+                return a, b
+        elif isinstance(b, Node) and b._is_array and b.data.dtype == dtype:
+            return a, b
     da, db = _fast_dtype(a), _fast_dtype(b)
     if da is not False and db is not False:
         if da == db or (db is None and da.kind in "fc") or (da is None and db.kind in "fc"):
