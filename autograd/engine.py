@@ -202,13 +202,28 @@ def run_backward(
     Without ``capture`` the gradients accumulate into ``.grad`` of leaves (and of nodes that
     retain grads). With ``capture`` (a list of nodes) nothing is accumulated; the gradients
     with respect to those nodes are returned (None where no gradient arrives).
+    """
+    order = topological_order(roots)
+    previous_mode = GradMode.enabled, GradMode.create_graph
+    GradMode.enabled = GradMode.create_graph = create_graph
+    try:
+        if capture is None and not create_graph and not GradMode.anomaly \
+                and _scalar_walk(order, roots, seeds, retain_graph):
+            return None
+        return _walk(order, roots, seeds, retain_graph, create_graph, capture)
+    finally:
+        GradMode.enabled, GradMode.create_graph = previous_mode
+
+
+def _walk(order: list, roots: list, seeds: list, retain_graph: bool, create_graph: bool,
+          capture: list | None) -> list | None:
+    """The graph walk for every kind of graph (see ``run_backward``).
 
     Gradients in flight live in a dict keyed by node. A gradient is *borrowed* when a gate
     passed its upstream array through unchanged (the add gate does) or returned a view of it;
     such an array is copied before it becomes some tensor's ``.grad``, so that no two tensors
     share a gradient buffer.
     """
-    order = topological_order(roots)
     raw = not create_graph
     grads: dict = {}
     borrowed: set = set(roots)
@@ -216,109 +231,143 @@ def run_backward(
         grads[root] = grads[root] + seed if root in grads else seed
     captured = None if capture is None else {node: None for node in capture}
     pop = grads.pop
-    previous_mode = GradMode.enabled, GradMode.create_graph
-    GradMode.enabled = GradMode.create_graph = create_graph
-    anomaly = GradMode.anomaly
-    fast = raw and not anomaly
-    add_gate, mul_gate = _SCALAR_FAST or (None, None)
-    try:
-        for node in order:
-            grad = pop(node, None)
-            if grad is None:
-                continue
-            if node._hooks is not None:
-                grad = node._run_hooks(grad, raw)
-            fn = node._fn
-            if captured is not None:
-                if node in captured:
-                    captured[node] = _owned(grad, node in borrowed, raw)
-            elif fn is None or node._retain or node._retains_all_grads:
-                if raw and not node._is_array:
-                    node.grad += float(grad)
-                else:
-                    node._accumulate_grad(_owned(grad, node in borrowed, raw), raw)
-            if fn is None:
-                continue
-            # one chain-rule step: downstream gradients = fn.backward(upstream gradient)
-            ctx = node._ctx
-            if ctx is None:  # a Scalar gate: the node is its own context
-                if fast and (fn is add_gate or fn is mul_gate) and node._saved is None:
-                    # add / mul on floats, inlined: the add gate distributes, mul swaps
-                    a = node._a
-                    b = node._b
-                    if fn is add_gate:
-                        ga = gb = grad
-                    else:
-                        ga = grad * b.data
-                        gb = grad * a.data
-                    if not retain_graph:
-                        node._saved = RELEASED
-                    if a.requires_grad:
-                        grads[a] = grads[a] + ga if a in grads else ga
-                    if b.requires_grad:
-                        grads[b] = grads[b] + gb if b in grads else gb
-                    continue
-                results = fn.backward(node, grad)
-                if not retain_graph:
-                    node._saved = RELEASED
+    for node in order:
+        grad = pop(node, None)
+        if grad is None:
+            continue
+        if node._hooks is not None:
+            grad = node._run_hooks(grad, raw)
+        fn = node._fn
+        if captured is not None:
+            if node in captured:
+                captured[node] = _owned(grad, node in borrowed, raw)
+        elif fn is None or node._retain or node._retains_all_grads:
+            if raw and not node._is_array:
+                node.grad += float(grad)
             else:
-                if in_place_changes:
-                    _check_versions(node, fn, ctx._versions)
-                ctx._node = node
-                try:
-                    results = fn.backward(ctx, grad)
-                finally:
-                    ctx._node = None
-                if not retain_graph:
-                    ctx._saved = RELEASED
-            if results.__class__ is not tuple:
-                results = (results,)
-            if anomaly:
-                from .anomaly import check_backward_results
-
-                check_backward_results(node, fn, results)
-            rest = node._rest
-            if rest is None:
-                inputs = (node._a,)
-            elif rest:
-                inputs = (node._a, node._b) + rest
-            else:
-                inputs = (node._a, node._b)
-            if len(results) != len(inputs):
-                raise RuntimeError(
-                    f"function {fn.__name__}Backward returned an incorrect number of "
-                    f"gradients (expected {len(inputs)}, got {len(results)})"
-                )
-            previous = None
-            index = 0
-            for parent, result in zip(inputs, results):
-                if parent is not None and result is not None and parent.requires_grad:
-                    if parent._is_array:
-                        # a result that is (a view of) the upstream gradient or of the previous
-                        # input's gradient is borrowed: copied before it becomes a .grad
-                        shared = raw and (result is grad or result is previous
-                                          or getattr(result, "base", None) is not None)
-                        data = parent.data
-                        if result.shape != data.shape or result.dtype != data.dtype:
-                            result = sum_to_shape(result, parent, fn, index)
-                        previous = result
-                        if parent in grads:
-                            grads[parent] = grads[parent] + result
-                            borrowed.discard(parent)
-                        else:
-                            grads[parent] = result
-                            if shared:
-                                borrowed.add(parent)
-                    elif parent in grads:
+                node._accumulate_grad(_owned(grad, node in borrowed, raw), raw)
+        if fn is None:
+            continue
+        inputs, results = _gate_backward(node, fn, grad, retain_graph)
+        previous = None
+        index = 0
+        for parent, result in zip(inputs, results):
+            if parent is not None and result is not None and parent.requires_grad:
+                if parent._is_array:
+                    # a result that is (a view of) the upstream gradient or of the previous
+                    # input's gradient is borrowed: copied before it becomes a .grad
+                    shared = raw and (result is grad or result is previous
+                                      or getattr(result, "base", None) is not None)
+                    data = parent.data
+                    if result.shape != data.shape or result.dtype != data.dtype:
+                        result = sum_to_shape(result, parent, fn, index)
+                    previous = result
+                    if parent in grads:
                         grads[parent] = grads[parent] + result
+                        borrowed.discard(parent)
                     else:
                         grads[parent] = result
-                index += 1
-    finally:
-        GradMode.enabled, GradMode.create_graph = previous_mode
+                        if shared:
+                            borrowed.add(parent)
+                elif parent in grads:
+                    grads[parent] = grads[parent] + result
+                else:
+                    grads[parent] = result
+            index += 1
     if captured is None:
         return None
     return [captured[node] for node in capture]
+
+
+def _scalar_walk(order: list, roots: list, seeds: list, retain_graph: bool) -> bool:
+    """The graph walk for a Scalar graph without hooks (the common case, made fast).
+
+    Every Scalar keeps its ``.grad``, so the gradients in flight accumulate straight in that
+    slot instead of a dict: ``.grad`` values from earlier backward passes are set aside first
+    and added back at the end. Returns False, having changed nothing, for graphs it does not
+    handle (Tensors, hooks, ``.grad`` values that are not floats).
+    """
+    earlier = {}
+    for node in order:
+        grad = node.grad
+        if node._hooks is not None or node._is_array or grad.__class__ is not float:
+            for other, value in earlier.items():
+                other.grad = value
+            return False
+        if grad:
+            earlier[node] = grad
+            node.grad = 0.0
+    for root, seed in zip(roots, seeds):
+        root.grad += float(seed)
+    add_gate, mul_gate = _SCALAR_FAST
+    for node in order:
+        fn = node._fn
+        if fn is None:
+            continue
+        grad = node.grad
+        if (fn is add_gate or fn is mul_gate) and node._saved is None and node._ctx is None:
+            # add and mul inlined: the add gate distributes, the mul gate swaps its inputs
+            a = node._a
+            b = node._b
+            if fn is add_gate:
+                if a.requires_grad:
+                    a.grad += grad
+                if b.requires_grad:
+                    b.grad += grad
+            else:
+                if a.requires_grad:
+                    a.grad += grad * b.data
+                if b.requires_grad:
+                    b.grad += grad * a.data
+            if not retain_graph:
+                node._saved = RELEASED
+            continue
+        inputs, results = _gate_backward(node, fn, grad, retain_graph)
+        for parent, result in zip(inputs, results):
+            if parent is not None and result is not None and parent.requires_grad:
+                parent.grad += float(result)
+    for node, grad in earlier.items():
+        node.grad = grad + node.grad
+    return True
+
+
+def _gate_backward(node: Any, fn: Any, grad: Any, retain_graph: bool) -> tuple[tuple, tuple]:
+    """One chain-rule step: the gate's inputs and ``fn.backward(upstream grad)``, one gradient
+    (or None) per input, checked."""
+    ctx = node._ctx
+    if ctx is None:  # a Scalar gate: the node is its own context
+        results = fn.backward(node, grad)
+        if not retain_graph:
+            node._saved = RELEASED
+    else:
+        if in_place_changes:
+            _check_versions(node, fn, ctx._versions)
+        ctx._node = node
+        try:
+            results = fn.backward(ctx, grad)
+        finally:
+            ctx._node = None
+        if not retain_graph:
+            ctx._saved = RELEASED
+    if results.__class__ is not tuple:
+        results = (results,)
+    if GradMode.anomaly:
+        from .anomaly import check_backward_results
+
+        check_backward_results(node, fn, results)
+    rest = node._rest
+    if rest is None:
+        inputs = (node._a,)
+    elif rest:
+        inputs = (node._a, node._b) + rest
+    else:
+        inputs = (node._a, node._b)
+    if len(results) != len(inputs):
+        raise RuntimeError(
+            f"function {fn.__name__}Backward returned an incorrect number of "
+            f"gradients (expected {len(inputs)}, got {len(results)})"
+        )
+    return inputs, results
 
 
 def _check_versions(node: Any, fn: Any, versions: tuple | None) -> None:

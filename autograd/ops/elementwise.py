@@ -6,6 +6,7 @@ and (under ``create_graph=True``) on graph nodes.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -183,7 +184,7 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        return np.tanh(a)
+        return math.tanh(a) if a.__class__ is float else np.tanh(a)  # math: a Scalar, fast
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
@@ -212,6 +213,8 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
+        if a.__class__ is float:  # a Scalar: python, not numpy (nan stays nan, as in numpy)
+            return 0.0 if a <= 0.0 else a
         return np.maximum(a, 0)
 
     @staticmethod

@@ -126,3 +126,83 @@ def test_scalar_repr_and_float():
 def test_scalar_arithmetic_with_bad_type_is_clear():
     with pytest.raises(TypeError, match="number or a Scalar"):
         ag.Scalar(1.0) + "a"
+
+
+def _scalar_program(seed: int):
+    """A random Scalar graph with shared nodes and every gate kind; returns (leaves, output)."""
+    import random
+
+    rng = random.Random(seed)
+    leaves = [ag.Scalar(rng.uniform(-2, 2)) for _ in range(4)]
+    nodes = list(leaves)
+    for _ in range(40):
+        a, b = rng.choice(nodes), rng.choice(nodes)
+        op = rng.choice(["add", "mul", "sub", "relu", "tanh", "div", "const"])
+        if op == "add":
+            out = a + b
+        elif op == "mul":
+            out = a * b
+        elif op == "sub":
+            out = a - b
+        elif op == "relu":
+            out = a.relu()
+        elif op == "tanh":
+            out = a.tanh()
+        elif op == "div":
+            out = a / (b * b + 1.0)
+        else:
+            out = 0.5 * a + 1.0
+        nodes.append(out)
+    return leaves, sum(nodes[-10:], nodes[0])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_fast_scalar_walk_matches_the_general_walk_exactly(seed):
+    """Scalar graphs without hooks take a walk that accumulates in .grad directly; a hook sends
+    the same graph through the general (dict) walk. Both give bit-identical gradients, also on
+    top of gradients left from an earlier backward (which must be added, not mixed in)."""
+    results = []
+    for use_hook in (False, True):
+        leaves, out = _scalar_program(seed)
+        leaves[0].grad = 0.1  # an earlier gradient, accumulated into
+        middle = out._a  # an interior node (keeps its .grad, lecture style)
+        middle.grad = -0.3
+        if use_hook:
+            out.register_hook(lambda g: None)
+        out.backward(2.0)
+        results.append([leaf.grad for leaf in leaves] + [middle.grad, out.grad])
+    assert results[0] == results[1]
+    assert all(isinstance(g, float) for g in results[0])
+
+
+def test_scalar_walk_second_backward_and_custom_gate():
+    class Cube(ag.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a)
+            return a**3
+
+        @staticmethod
+        def backward(ctx, grad):
+            (a,) = ctx.saved_tensors
+            return grad * 3 * a**2
+
+    x = ag.Scalar(2.0)
+    y = Cube.apply(x * x) + x  # a context gate inside a Scalar graph: (x^2)^3 + x
+    y.backward(retain_graph=True)
+    assert x.grad == pytest.approx(6 * 2.0**5 + 1)
+    y.backward()
+    assert x.grad == pytest.approx(2 * (6 * 2.0**5 + 1))
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.backward()
+
+
+def test_relu_and_tanh_of_special_floats_match_numpy():
+    import numpy as np
+
+    for v in (1.5, -2.0, 0.0, math.inf, -math.inf, math.nan):
+        for method, reference in (("relu", lambda u: np.maximum(u, 0)), ("tanh", np.tanh)):
+            got = getattr(ag.Scalar(v), method)().data
+            want = float(reference(v))
+            assert isinstance(got, float)
+            assert (math.isnan(got) and math.isnan(want)) or got == pytest.approx(want, rel=1e-15)
