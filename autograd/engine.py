@@ -108,45 +108,54 @@ def parents(node: Any) -> tuple:
     return (node._a, node._b) + rest if rest else (node._a, node._b)
 
 
-def topological_order(roots: list) -> list:
+_EXPANDED = object()  # stack marker of topological_order
+
+
+def topological_order(roots: list, set_aside: dict | None = None) -> list:
     """Nodes reachable from ``roots`` through inputs that require grad, outputs first.
 
     Iterative depth-first search (no recursion), so a million-gate chain is fine.
+
+    ``set_aside`` (for the Scalar walk): each node's ``.grad`` other than a float 0.0 is moved
+    into this dict, and the node's ``.grad`` reset to 0.0, when the search first reaches the
+    node. Doing it here, while the node is in the CPU cache, saves a pass over a big graph.
     """
-    # two parallel stacks (node, expanded?) instead of a stack of tuples: no allocation per
-    # node, so long graphs do not feed the cyclic garbage collector
+    # one stack; a node whose inputs are pushed is pushed again under the marker _EXPANDED, to
+    # be emitted when popped (after its inputs): no allocation per node, so long graphs do not
+    # feed the cyclic garbage collector
     order: list = []
     seen: set = set()
     stack = list(roots)
-    flags = [False] * len(stack)
-    push, pop, flag, unflag, mark = stack.append, stack.pop, flags.append, flags.pop, seen.add
-    emit = order.append
+    push, pop, mark, emit = stack.append, stack.pop, seen.add, order.append
+    expanded = _EXPANDED
     while stack:
         node = pop()
-        if unflag():
-            emit(node)
+        if node is expanded:
+            emit(pop())
             continue
         if node in seen:
             continue
         mark(node)
+        if set_aside is not None:
+            grad = node.grad
+            if grad.__class__ is not float or grad:
+                set_aside[node] = grad
+                node.grad = 0.0
         if node._fn is None:
             emit(node)
             continue
         push(node)
-        flag(True)
+        push(expanded)
         p = node._a
         if p is not None and p.requires_grad and p not in seen:
             push(p)
-            flag(False)
         p = node._b
         if p is not None and p.requires_grad and p not in seen:
             push(p)
-            flag(False)
         if node._rest:
             for p in node._rest:
                 if p is not None and p.requires_grad and p not in seen:
                     push(p)
-                    flag(False)
     order.reverse()
     return order
 
@@ -185,8 +194,8 @@ def _bad_gradient(fn: Any, index: int, got: tuple, expected: tuple) -> RuntimeEr
     )
 
 
-# (Add, Mul) registered by autograd.scalar: for Scalar nodes (python floats, no context) the
-# graph walk applies these two gates' chain rule inline instead of calling their backward
+# (Add, Mul, Relu) registered by autograd.scalar: for Scalar nodes (python floats, no context)
+# the graph walk applies these gates' chain rule inline instead of calling their backward
 _SCALAR_FAST: tuple = ()
 
 
@@ -203,12 +212,15 @@ def run_backward(
     retain grads). With ``capture`` (a list of nodes) nothing is accumulated; the gradients
     with respect to those nodes are returned (None where no gradient arrives).
     """
-    order = topological_order(roots)
+    scalar_walk = capture is None and not create_graph and not GradMode.anomaly \
+        and not any(root._is_array for root in roots)  # a graph holds one kind of node
+    earlier: dict = {}
+    order = topological_order(roots, earlier if scalar_walk else None)
     previous_mode = GradMode.enabled, GradMode.create_graph
     GradMode.enabled = GradMode.create_graph = create_graph
     try:
-        if capture is None and not create_graph and not GradMode.anomaly \
-                and _scalar_walk(order, roots, seeds, retain_graph):
+        if scalar_walk:
+            _scalar_walk(order, roots, seeds, retain_graph, earlier)
             return None
         return _walk(order, roots, seeds, retain_graph, create_graph, capture)
     finally:
@@ -279,56 +291,54 @@ def _walk(order: list, roots: list, seeds: list, retain_graph: bool, create_grap
     return [captured[node] for node in capture]
 
 
-def _scalar_walk(order: list, roots: list, seeds: list, retain_graph: bool) -> bool:
-    """The graph walk for a Scalar graph without hooks (the common case, made fast).
+def _scalar_walk(order: list, roots: list, seeds: list, retain_graph: bool, earlier: dict) -> None:
+    """The graph walk for Scalar graphs (the common case, made fast).
 
     Every Scalar keeps its ``.grad``, so the gradients in flight accumulate straight in that
-    slot instead of a dict: ``.grad`` values from earlier backward passes are set aside first
-    and added back at the end. Returns False, having changed nothing, for graphs it does not
-    handle (Tensors, hooks, ``.grad`` values that are not floats).
+    slot instead of a dict. ``earlier`` holds the ``.grad`` values from before this pass, which
+    ``topological_order`` set aside: they are added back at the end, so that each node sees
+    (and its hooks get) only this pass's gradient, as in the general walk.
     """
-    earlier = {}
-    for node in order:
-        grad = node.grad
-        if node._hooks is not None or node._is_array or grad.__class__ is not float:
-            for other, value in earlier.items():
-                other.grad = value
-            return False
-        if grad:
-            earlier[node] = grad
-            node.grad = 0.0
     for root, seed in zip(roots, seeds):
         root.grad += float(seed)
-    add_gate, mul_gate = _SCALAR_FAST
-    for node in order:
-        fn = node._fn
-        if fn is None:
-            continue
-        grad = node.grad
-        if (fn is add_gate or fn is mul_gate) and node._saved is None and node._ctx is None:
-            # add and mul inlined: the add gate distributes, the mul gate swaps its inputs
-            a = node._a
-            b = node._b
-            if fn is add_gate:
-                if a.requires_grad:
-                    a.grad += grad
-                if b.requires_grad:
-                    b.grad += grad
-            else:
-                if a.requires_grad:
-                    a.grad += grad * b.data
-                if b.requires_grad:
-                    b.grad += grad * a.data
-            if not retain_graph:
-                node._saved = RELEASED
-            continue
-        inputs, results = _gate_backward(node, fn, grad, retain_graph)
-        for parent, result in zip(inputs, results):
-            if parent is not None and result is not None and parent.requires_grad:
-                parent.grad += float(result)
-    for node, grad in earlier.items():
-        node.grad = grad + node.grad
-    return True
+    add_gate, mul_gate, relu_gate = _SCALAR_FAST
+    try:
+        for node in order:
+            grad = node.grad  # complete: every gate that uses this node has sent its part
+            if node._hooks is not None:
+                grad = node._run_hooks(grad, True)
+                node.grad = float(grad)
+            fn = node._fn
+            if fn is None:
+                continue
+            if node._ctx is None and node._saved is None \
+                    and (fn is add_gate or fn is mul_gate or fn is relu_gate):
+                # the lecture's gates inlined: add distributes, mul swaps its inputs, relu routes
+                a = node._a
+                if fn is relu_gate:
+                    a.grad += grad if a.data > 0.0 else 0.0
+                else:
+                    b = node._b
+                    if fn is add_gate:
+                        if a.requires_grad:
+                            a.grad += grad
+                        if b.requires_grad:
+                            b.grad += grad
+                    else:
+                        if a.requires_grad:
+                            a.grad += grad * b.data
+                        if b.requires_grad:
+                            b.grad += grad * a.data
+                if not retain_graph:
+                    node._saved = RELEASED
+                continue
+            inputs, results = _gate_backward(node, fn, grad, retain_graph)
+            for parent, result in zip(inputs, results):
+                if parent is not None and result is not None and parent.requires_grad:
+                    parent.grad += float(result)
+    finally:  # also after an error: the earlier gradients are not lost
+        for node, grad in earlier.items():
+            node.grad = grad + node.grad
 
 
 def _gate_backward(node: Any, fn: Any, grad: Any, retain_graph: bool) -> tuple[tuple, tuple]:

@@ -128,11 +128,8 @@ class Scalar(Node, ContextProtocol):
 
     # ---- operators -------------------------------------------------------------------------
 
-    def __add__(self, other: Any) -> Scalar:
-        return _add_or_mul(_ADD, self, other if other.__class__ is Scalar else _constant(other))
-
     def __radd__(self, other: Any) -> Scalar:
-        return _add_or_mul(_ADD, _constant(other), self)
+        return _constant(other) + self
 
     def __sub__(self, other: Any) -> Scalar:
         return _binary(ew.Sub, self, other)
@@ -140,11 +137,8 @@ class Scalar(Node, ContextProtocol):
     def __rsub__(self, other: Any) -> Scalar:
         return _binary(ew.Sub, other, self)
 
-    def __mul__(self, other: Any) -> Scalar:
-        return _add_or_mul(_MUL, self, other if other.__class__ is Scalar else _constant(other))
-
     def __rmul__(self, other: Any) -> Scalar:
-        return _add_or_mul(_MUL, _constant(other), self)
+        return _constant(other) * self
 
     def __truediv__(self, other: Any) -> Scalar:
         return _binary(ew.Div, self, other)
@@ -242,29 +236,38 @@ def _binary(fn: Any, a: Any, b: Any) -> Scalar:
     return out
 
 
-_ADD = ew.Add
-_MUL = ew.Mul
+def _add_or_mul(fn: Any) -> Any:
+    """``Scalar.__add__`` or ``__mul__``: ``_binary`` for the add or mul gate with everything
+    inlined, so that an operation costs one python call (the hot path of Scalar graphs)."""
+    is_add = fn is ew.Add
+
+    def operator(a: Scalar, b: Any) -> Scalar:
+        if b.__class__ is not Scalar:
+            b = _constant(b)
+        out = _new(Scalar)
+        out.data = a.data + b.data if is_add else a.data * b.data
+        if (a.requires_grad or b.requires_grad) and GradMode.enabled:
+            out._a = a
+            out._b = b
+            out._fn = fn
+            out.requires_grad = True
+            if GradMode.anomaly:
+                record_creation(out)
+        else:
+            out._a = out._b = out._fn = None
+            out.requires_grad = False
+        out._rest = ()
+        out._saved = out._ctx = out._hooks = None
+        out.grad = 0.0
+        out._retain = False
+        return out
+
+    operator.__name__ = operator.__qualname__ = "__add__" if is_add else "__mul__"
+    return operator
 
 
-def _add_or_mul(fn: Any, a: Scalar, b: Scalar) -> Scalar:
-    """The hot path of Scalar graphs: ``_binary`` for Add and Mul with the forward inlined."""
-    out = _new(Scalar)
-    out.data = a.data + b.data if fn is _ADD else a.data * b.data
-    if (a.requires_grad or b.requires_grad) and GradMode.enabled:
-        out._a = a
-        out._b = b
-        out._fn = fn
-        out.requires_grad = True
-    else:
-        out._a = out._b = out._fn = None
-        out.requires_grad = False
-    out._rest = ()
-    out._saved = out._ctx = out._hooks = None
-    out.grad = 0.0
-    out._retain = False
-    if out._fn is not None and GradMode.anomaly:
-        record_creation(out)
-    return out
+Scalar.__add__ = _add_or_mul(ew.Add)
+Scalar.__mul__ = _add_or_mul(ew.Mul)
 
 
 def _unary(fn: Any, a: Scalar) -> Scalar:
@@ -305,4 +308,4 @@ def minimum(a: Any, b: Any) -> Any:
 
 
 Scalar._kind = Scalar
-_engine._SCALAR_FAST = (_ADD, _MUL)  # the graph walk inlines these two for Scalar nodes
+_engine._SCALAR_FAST = (ew.Add, ew.Mul, ew.Relu)  # the Scalar graph walk inlines these

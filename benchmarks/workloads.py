@@ -204,8 +204,12 @@ def _demo_loss(model, xs: list, ys: list, value: Callable):
     return data_loss + reg_loss
 
 
-def make_scalar_mlp(points: int = 100, sizes: tuple = (2, 16, 16, 1)) -> tuple[Step, Step]:
-    """Forward and backward of micrograd's demo loss, on gategrad Scalar and micrograd Value."""
+def make_scalar_mlp(points: int = 100, sizes: tuple = (2, 16, 16, 1),
+                    keep: list | None = None) -> tuple[Step, Step]:
+    """Forward and backward of micrograd's demo loss, on gategrad Scalar and micrograd Value.
+
+    ``keep``: each step appends its loss (and so its whole graph) to this list, so that the
+    graph is freed when the caller empties the list rather than when the step returns."""
     from micrograd.engine import Value
 
     random.seed(1337)
@@ -222,6 +226,8 @@ def make_scalar_mlp(points: int = 100, sizes: tuple = (2, 16, 16, 1)) -> tuple[S
                 p.grad = 0.0
             loss = _demo_loss(model, xs, ys, value)
             loss.backward()
+            if keep is not None:
+                keep.append(loss)
             return loss.data + sum(p.grad for p in model.parameters())
         return run
 

@@ -156,23 +156,51 @@ def _scalar_program(seed: int):
     return leaves, sum(nodes[-10:], nodes[0])
 
 
-@pytest.mark.parametrize("seed", range(20))
-def test_fast_scalar_walk_matches_the_general_walk_exactly(seed):
-    """Scalar graphs without hooks take a walk that accumulates in .grad directly; a hook sends
-    the same graph through the general (dict) walk. Both give bit-identical gradients, also on
-    top of gradients left from an earlier backward (which must be added, not mixed in)."""
-    results = []
-    for use_hook in (False, True):
-        leaves, out = _scalar_program(seed)
-        leaves[0].grad = 0.1  # an earlier gradient, accumulated into
-        middle = out._a  # an interior node (keeps its .grad, lecture style)
-        middle.grad = -0.3
-        if use_hook:
-            out.register_hook(lambda g: None)
+def _gradients_after_backward(seed: int, general: bool, hooks: bool) -> list:
+    leaves, out = _scalar_program(seed)
+    leaves[0].grad = 0.1  # an earlier gradient, accumulated into
+    middle = out._a  # an interior node (keeps its .grad, lecture style)
+    middle.grad = -0.3
+    seen = []
+    if hooks:
+        middle.register_hook(lambda g: seen.append(g) or 2 * g)
+        leaves[1].register_hook(lambda g: seen.append(g))
+    if general:  # anomaly mode sends the graph through the general (dict-based) walk
+        with ag.detect_anomaly():
+            out.backward(2.0)
+    else:
         out.backward(2.0)
-        results.append([leaf.grad for leaf in leaves] + [middle.grad, out.grad])
-    assert results[0] == results[1]
-    assert all(isinstance(g, float) for g in results[0])
+    return [leaf.grad for leaf in leaves] + [middle.grad, out.grad] + seen
+
+
+@pytest.mark.parametrize("hooks", [False, True])
+@pytest.mark.parametrize("seed", range(20))
+def test_fast_scalar_walk_matches_the_general_walk_exactly(seed, hooks):
+    """Scalar graphs take a walk that accumulates in .grad directly (anomaly mode takes the
+    general walk). Both give bit-identical gradients, also on top of gradients left from an
+    earlier backward (added at the end, not mixed in) and with hooks that see and replace a
+    node's gradient."""
+    fast = _gradients_after_backward(seed, general=False, hooks=hooks)
+    general = _gradients_after_backward(seed, general=True, hooks=hooks)
+    assert fast == general
+    assert all(isinstance(g, float) for g in fast)
+
+
+def test_scalar_walk_keeps_earlier_gradients_when_a_gate_fails():
+    class Fails(ag.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a
+
+        @staticmethod
+        def backward(ctx, grad):
+            raise ValueError("backward failed")
+
+    x = ag.Scalar(1.0)
+    x.grad = 5.0
+    with pytest.raises(ValueError, match="backward failed"):
+        (Fails.apply(x) * 3.0).backward()
+    assert x.grad == 5.0
 
 
 def test_scalar_walk_second_backward_and_custom_gate():

@@ -83,3 +83,26 @@ def test_a_partial_run_keeps_the_rows_of_the_workloads_it_did_not_run(tmp_path):
     rows = json.loads(out.read_text())["rows"]
     assert [row["key"] for row in rows] == ["mlp", "chain"]
     assert rows[0] == earlier and rows[1]["ratio"] > 0
+
+
+@needs_micrograd
+def test_scalar_step_keeps_its_graph_until_the_caller_frees_it():
+    import weakref
+
+    graphs = []
+    ours, _ = w.make_scalar_mlp(points=4, sizes=(2, 3, 1), keep=graphs)
+    ours()
+    assert len(graphs) == 1 and graphs[0]._fn is not None
+    probe = weakref.ref(graphs[0])
+    graphs.clear()
+    assert probe() is None  # freed at once: a gategrad graph holds no reference cycle
+
+
+def test_a_row_without_target_is_informative(capsys):
+    from benchmarks import run
+
+    row = run._row("w", "r", None, {"ours_s": 1.0, "reference_s": 2.0, "ratio": 0.5})
+    assert row["met"] is None
+    run.print_table({"machine": {"threads": 1, "repeats": 1, "python": "", "numpy": ""},
+                     "rows": [row]})
+    assert capsys.readouterr().out.splitlines()[-1].split()[-3:] == ["-", "0.500", "-"]
