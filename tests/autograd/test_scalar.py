@@ -128,12 +128,13 @@ def test_scalar_arithmetic_with_bad_type_is_clear():
         ag.Scalar(1.0) + "a"
 
 
-def _scalar_program(seed: int):
-    """A random Scalar graph with shared nodes and every gate kind; returns (leaves, output)."""
+def _scalar_program(seed: int, make=ag.Scalar):
+    """A random graph with shared nodes and every gate kind, on leaves ``make(value)``
+    (Scalars by default); returns (leaves, output)."""
     import random
 
     rng = random.Random(seed)
-    leaves = [ag.Scalar(rng.uniform(-2, 2)) for _ in range(4)]
+    leaves = [make(rng.uniform(-2, 2)) for _ in range(4)]
     nodes = list(leaves)
     for _ in range(40):
         a, b = rng.choice(nodes), rng.choice(nodes)
@@ -234,3 +235,17 @@ def test_relu_and_tanh_of_special_floats_match_numpy():
             want = float(reference(v))
             assert isinstance(got, float)
             assert (math.isnan(got) and math.isnan(want)) or got == pytest.approx(want, rel=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_scalar_graphs_match_the_same_graphs_on_float64_tensors(seed):
+    """The Scalar walk and the Tensor walk are separate code: same programs, same gradients."""
+    scalars, scalar_out = _scalar_program(seed)
+    tensors, tensor_out = _scalar_program(
+        seed, lambda v: ag.tensor(v, dtype="float64", requires_grad=True))
+    scalar_out.backward()
+    tensor_out.backward()
+    assert scalar_out.data == pytest.approx(float(tensor_out.data), rel=1e-12)
+    for s, t in zip(scalars, tensors):
+        expected = 0.0 if t.grad is None else float(t.grad.data)  # None: the leaf is unused
+        assert s.grad == pytest.approx(expected, rel=1e-9, abs=1e-12)
