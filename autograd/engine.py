@@ -9,6 +9,7 @@ binary one, the further inputs beyond that).
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -119,6 +120,7 @@ def topological_order(roots: list, set_aside: dict | None = None) -> list:
     ``set_aside`` (for the Scalar walk): each node's ``.grad`` other than a float 0.0 is moved
     into this dict, and the node's ``.grad`` reset to 0.0, when the search first reaches the
     node. Doing it here, while the node is in the CPU cache, saves a pass over a big graph.
+    A node with hooks or with a ``Function``'s context raises ``_RunsUserCodeError`` then.
     """
     # one stack; a node whose inputs are pushed is pushed again under the marker _EXPANDED, to
     # be emitted when popped (after its inputs): no allocation per node, so long graphs do not
@@ -137,6 +139,8 @@ def topological_order(roots: list, set_aside: dict | None = None) -> list:
             continue
         mark(node)
         if set_aside is not None:
+            if node._hooks is not None:
+                raise _RunsUserCodeError
             grad = node.grad
             if grad.__class__ is not float or grad:
                 set_aside[node] = grad
@@ -144,6 +148,8 @@ def topological_order(roots: list, set_aside: dict | None = None) -> list:
         if node._fn is None:
             emit(node)
             continue
+        if set_aside is not None and node._ctx is not None:
+            raise _RunsUserCodeError
         push(node)
         push(expanded)
         p = node._a
@@ -212,17 +218,41 @@ def run_backward(
     retain grads). With ``capture`` (a list of nodes) nothing is accumulated; the gradients
     with respect to those nodes are returned (None where no gradient arrives).
     """
-    scalar_walk = capture is None and not create_graph and not GradMode.anomaly \
-        and not any(root._is_array for root in roots)  # a graph holds one kind of node
-    earlier: dict = {}
-    order = topological_order(roots, earlier if scalar_walk else None)
+    if any(root._is_array for root in roots):  # a graph holds one kind of node
+        return _in_grad_mode(create_graph, _walk, topological_order(roots), roots, seeds,
+                             retain_graph, create_graph, capture)
+    with _SCALAR_BACKWARD:
+        if capture is None and not create_graph and not GradMode.anomaly:
+            earlier: dict = {}
+            try:
+                order = topological_order(roots, earlier)
+            except _RunsUserCodeError:
+                for node, grad in earlier.items():
+                    node.grad = grad
+            else:
+                return _in_grad_mode(False, _scalar_walk, order, roots, seeds, retain_graph,
+                                     earlier)
+        return _in_grad_mode(create_graph, _walk, topological_order(roots), roots, seeds,
+                             retain_graph, create_graph, capture)
+
+
+class _RunsUserCodeError(Exception):
+    """The graph has hooks or ``Function`` gates: not for the Scalar walk (see below)."""
+
+
+# One Scalar backward pass at a time: the Scalar walk keeps the gradients in flight in the
+# nodes' .grad, so two passes through the same nodes at once (from two threads) would mix.
+# Reentrant: a hook may start another backward pass (only the general walk runs user code).
+_SCALAR_BACKWARD = threading.RLock()
+
+
+def _in_grad_mode(create_graph: bool, walk: Callable, *args: Any) -> Any:
+    """``walk(*args)`` with grad mode on only under ``create_graph`` (the recording of
+    backward formulas for higher-order derivatives)."""
     previous_mode = GradMode.enabled, GradMode.create_graph
     GradMode.enabled = GradMode.create_graph = create_graph
     try:
-        if scalar_walk:
-            _scalar_walk(order, roots, seeds, retain_graph, earlier)
-            return None
-        return _walk(order, roots, seeds, retain_graph, create_graph, capture)
+        return walk(*args)
     finally:
         GradMode.enabled, GradMode.create_graph = previous_mode
 
@@ -292,12 +322,14 @@ def _walk(order: list, roots: list, seeds: list, retain_graph: bool, create_grap
 
 
 def _scalar_walk(order: list, roots: list, seeds: list, retain_graph: bool, earlier: dict) -> None:
-    """The graph walk for Scalar graphs (the common case, made fast).
+    """The graph walk for Scalar graphs without hooks or ``Function`` gates (the common case,
+    made fast).
 
     Every Scalar keeps its ``.grad``, so the gradients in flight accumulate straight in that
     slot instead of a dict. ``earlier`` holds the ``.grad`` values from before this pass, which
-    ``topological_order`` set aside: they are added back at the end, so that each node sees
-    (and its hooks get) only this pass's gradient, as in the general walk.
+    ``topological_order`` set aside: they are added back at the end, so that each node sends
+    on only this pass's gradient, as in the general walk. No user code runs during this walk,
+    so no other backward pass can start inside it.
     """
     for root, seed in zip(roots, seeds):
         root.grad += float(seed)
@@ -305,14 +337,10 @@ def _scalar_walk(order: list, roots: list, seeds: list, retain_graph: bool, earl
     try:
         for node in order:
             grad = node.grad  # complete: every gate that uses this node has sent its part
-            if node._hooks is not None:
-                grad = node._run_hooks(grad, True)
-                node.grad = float(grad)
             fn = node._fn
             if fn is None:
                 continue
-            if node._ctx is None and node._saved is None \
-                    and (fn is add_gate or fn is mul_gate or fn is relu_gate):
+            if node._saved is None and (fn is add_gate or fn is mul_gate or fn is relu_gate):
                 # the lecture's gates inlined: add distributes, mul swaps its inputs, relu routes
                 a = node._a
                 if fn is relu_gate:
