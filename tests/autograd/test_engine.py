@@ -5,6 +5,7 @@ import weakref
 
 import numpy as np
 import pytest
+from custom_gates import Cube, ScaleBy
 
 import autograd as ag
 
@@ -265,33 +266,6 @@ def test_graph_is_freed_without_the_garbage_collector():
 
 
 # ---- custom gates ----
-
-class Cube(ag.Function):
-    """out = x**3, dx = 3 x**2 g (saved with save_for_backward, PyTorch style)."""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x**3
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * 3 * x**2
-
-
-class ScaleBy(ag.Function):
-    """out = x * k for a python number k; no gradient for k (backward returns None)."""
-
-    @staticmethod
-    def forward(ctx, x, k):
-        ctx.k = k
-        return x * k
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad * ctx.k, None
-
 
 def test_user_defined_gate_first_and_second_order():
     x = leaf([1.0, 2.0])

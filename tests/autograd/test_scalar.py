@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from custom_gates import Cube
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -231,17 +232,6 @@ def test_a_hook_may_run_another_backward_pass_through_the_same_nodes():
 
 
 def test_scalar_walk_second_backward_and_custom_gate():
-    class Cube(ag.Function):
-        @staticmethod
-        def forward(ctx, a):
-            ctx.save_for_backward(a)
-            return a**3
-
-        @staticmethod
-        def backward(ctx, grad):
-            (a,) = ctx.saved_tensors
-            return grad * 3 * a**2
-
     x = ag.Scalar(2.0)
     y = Cube.apply(x * x) + x  # a context gate inside a Scalar graph: (x^2)^3 + x
     y.backward(retain_graph=True)
