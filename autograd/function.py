@@ -261,29 +261,26 @@ class Function:
             out._a = a
             out._b = b
             out._rest = rest
-            ctx._node = out
+            ctx._node = out  # for ctx.needs_input_grad inside forward
             if in_place_changes and kind._is_array:
                 ctx._versions = _versions_of(a, b, rest)
             if GradMode.anomaly:
                 record_creation(out)
-            try:
-                data = cls.forward(ctx, *raw)
-            except (ValueError, TypeError) as error:
-                _raise_named(cls, error, raw)
-                raise
-            finally:
-                ctx._node = None  # no cycle between the output and its context
-            out._init_output(data, cls, ctx)
-            if in_place_changes and kind._is_array:
-                ctx._out_version = version_of(out.data)
         else:
             ctx._node = None
-            try:
-                data = cls.forward(ctx, *raw)
-            except (ValueError, TypeError) as error:
-                _raise_named(cls, error, raw)
-                raise
+        try:
+            data = cls.forward(ctx, *raw)
+        except (ValueError, TypeError) as error:
+            _raise_named(cls, error, raw)
+            raise
+        finally:
+            ctx._node = None  # no cycle between the output and its context
+        if not record:
             out._init_output(data, None, None)
+            return out
+        out._init_output(data, cls, ctx)
+        if in_place_changes and kind._is_array:
+            ctx._out_version = version_of(out.data)
         return out
 
 
