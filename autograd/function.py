@@ -237,22 +237,28 @@ class Function:
             record = a.requires_grad and GradMode.enabled
         else:
             kind = None
-            requires_grad = False
+            record = False
+            raw = []
+            nodes = []
             for arg in args:
                 if isinstance(arg, Node):
                     if kind is None:
                         kind = arg._kind
                     elif arg._kind is not kind:
                         raise _mixed_kinds(cls, kind, arg._kind)
-                    requires_grad = requires_grad or arg.requires_grad
+                    record = record or arg.requires_grad
+                    raw.append(arg.data)
+                    nodes.append(arg)
+                else:
+                    raw.append(arg)
+                    nodes.append(None)
             if kind is None:
                 return cls.forward(Context(args), *args)
-            raw = tuple(arg.data if isinstance(arg, Node) else arg for arg in args)
-            record = requires_grad and GradMode.enabled
-            nodes = tuple(arg if isinstance(arg, Node) else None for arg in args)
+            raw = tuple(raw)
+            record = record and GradMode.enabled
             a = nodes[0]
             b = nodes[1] if n > 1 else None
-            rest = nodes[2:] if n > 1 else None
+            rest = tuple(nodes[2:]) if n > 1 else None
         ctx = _new(Context)  # Context(raw), without the call
         ctx._args = raw
         ctx._saved = None
@@ -307,7 +313,7 @@ def _versions_of(a: Any, b: Any, rest: tuple | None) -> tuple:
     versions += (None if b is None else version_of(b.data),)
     if not rest:
         return versions
-    return versions + tuple(None if p is None else version_of(p.data) for p in rest)
+    return versions + tuple([None if p is None else version_of(p.data) for p in rest])
 
 
 def _describe(raw: tuple) -> str:
