@@ -1,9 +1,13 @@
 """The graph walk: grad mode, iterative topological order and backpropagation.
 
-Shared by every kind of node (Scalar and Tensor). Knows nothing of particular gates:
-a node is something with ``data``, ``grad``, ``requires_grad``, a gate ``_fn`` (None for a
-leaf) and its inputs in the slots ``_a``, ``_b`` and ``_rest`` (None for a unary gate, ``()`` for a
-binary one, the further inputs beyond that).
+Shared by every kind of node (Scalar and Tensor). Knows nothing of particular gates (but for
+the three lecture gates the Scalar walk inlines): a node is something with ``data``, ``grad``,
+``requires_grad``, a gate ``_fn`` (None for a leaf) and its inputs in the slots ``_a``, ``_b``
+and ``_rest`` (None for a unary gate, ``()`` for a binary one, the further inputs beyond that).
+
+One chain-rule step (``_gate_backward``) serves two walks: the general one, which keeps the
+gradients in flight in a dict, and a faster one for Scalar graphs without hooks or custom
+gates, which keeps them in each node's ``.grad`` (every Scalar keeps its gradient anyway).
 """
 
 from __future__ import annotations
