@@ -17,8 +17,9 @@ from .reduce import expand_reduced, normalize_dims, reduction_dims
 
 def _shifted(a: np.ndarray, axis: Any) -> tuple:
     """``a - max(a)`` over ``axis`` and the max (non-finite maxima replaced by 0)."""
-    peak = np.max(a, axis=axis, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
-    peak = np.where(np.isfinite(peak), peak, 0)
+    peak = a.max(axis=axis, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
+    if not np.isfinite(peak).all():
+        peak = np.where(np.isfinite(peak), peak, 0)
     return a - peak, peak
 
 
