@@ -268,11 +268,14 @@ def _walk(order: list, roots: list, seeds: list, retain_graph: bool, create_grap
     Gradients in flight live in a dict keyed by node. A gradient is *borrowed* when a gate
     passed its upstream array through unchanged (the add gate does) or returned a view of it;
     such an array is copied before it becomes some tensor's ``.grad``, so that no two tensors
-    share a gradient buffer.
+    share a gradient buffer. Where branches meet, the first sum allocates a buffer and later
+    contributions are added into it in place (a weight shared by T steps costs one buffer,
+    not T - 1).
     """
     raw = not create_graph
     grads: dict = {}
     borrowed: set = set(roots)
+    summed: set = set()  # nodes whose gradient in flight is a sum this walk allocated
     for root, seed in zip(roots, seeds):
         grads[root] = grads[root] + seed if root in grads else seed
     captured = None if capture is None else {node: None for node in capture}
@@ -309,8 +312,14 @@ def _walk(order: list, roots: list, seeds: list, retain_graph: bool, create_grap
                         result = sum_to_shape(result, parent, fn, index)
                     previous = result
                     if parent in grads:
-                        grads[parent] = grads[parent] + result
-                        borrowed.discard(parent)
+                        total = grads[parent]
+                        if parent in summed:  # a buffer this walk made: add in place
+                            np.add(total, result, out=total)
+                        else:
+                            total = grads[parent] = total + result
+                            borrowed.discard(parent)
+                            if raw and total.__class__ is np.ndarray:
+                                summed.add(parent)
                     else:
                         grads[parent] = result
                         if shared:

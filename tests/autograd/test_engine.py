@@ -6,6 +6,7 @@ import weakref
 import numpy as np
 import pytest
 from custom_gates import Cube, ScaleBy
+from numeric import check_gradients
 
 import autograd as ag
 
@@ -51,6 +52,41 @@ def test_branches_sum():
     t = leaf([1.0, 2.0])
     (t * t + t).sum().backward()
     assert t.grad.tolist() == [3.0, 5.0]
+
+
+def test_many_branches_sum_into_one_buffer_without_touching_the_gates_arrays():
+    """Where branches meet, the walk adds into a buffer it allocated (in place after the first
+    sum); arrays a gate hands back (here one constant array, returned every time) stay as
+    they were."""
+    constant = np.full((2, 3), 0.5, dtype=np.float32)
+
+    class Halves(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 0.5
+
+        @staticmethod
+        def backward(ctx, grad):
+            return constant  # d/dx of sum(x * 0.5), for an upstream gradient of ones
+
+    w = ag.tensor(np.ones((2, 3), np.float32), requires_grad=True)
+    shared = w * 1.0  # an interior node reached by five branches
+    total = sum(Halves.apply(shared).sum() for _ in range(5))
+    total.backward()
+    np.testing.assert_array_equal(w.grad.data, np.full((2, 3), 2.5, np.float32))
+    np.testing.assert_array_equal(constant, np.full((2, 3), 0.5, np.float32))
+
+
+def test_a_weight_shared_by_many_steps_gets_the_summed_gradient():
+    rng = np.random.default_rng(0)
+    h0 = rng.standard_normal((4, 3))
+
+    def unrolled(u, h):
+        for _ in range(6):  # u used by six steps, as in an unrolled RNN
+            h = (h @ u + h).tanh()
+        return h
+
+    check_gradients(unrolled, rng.standard_normal((3, 3)) * 0.5, h0)
 
 
 # ---- accumulation, retain_graph, releasing ----
