@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .versions import _counts as in_place_changes
-from .versions import version_of
+from .versions import changes, version_of
 
 SECOND_BACKWARD_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -391,8 +391,8 @@ def _gate_backward(node: Any, fn: Any, grad: Any, retain_graph: bool) -> tuple[t
         if not retain_graph:
             node._saved = RELEASED
     else:
-        if in_place_changes:
-            _check_versions(node, fn, ctx._versions)
+        if in_place_changes and ctx._recorded_at != changes[0]:
+            _check_versions(node, fn, getattr(ctx, "_versions", None))
         ctx._node = node
         try:
             results = fn.backward(ctx, grad)

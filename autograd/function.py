@@ -21,7 +21,7 @@ from typing import Any
 
 from .engine import RELEASED, SECOND_BACKWARD_MESSAGE, GradMode, modified_in_place
 from .versions import _counts as in_place_changes
-from .versions import version_of
+from .versions import changes, version_of
 
 
 class ContextProtocol:
@@ -87,25 +87,28 @@ class Context(ContextProtocol):
     It remembers the versions of the inputs, of the output and of the saved arrays when the
     gate was recorded, so that backward refuses values changed in place since."""
 
-    __slots__ = ("_saved", "_args", "_node", "__dict__")
-
-    # Versions of the inputs, of the output and of the saved arrays when the gate was recorded.
-    # None means "all 0": they are stored only once something has been changed in place
-    # (``versions._counts`` is not empty), so recording a gate costs nothing for them before.
-    _versions: tuple | None = None
-    _out_version: int | None = None
-    _saved_versions: tuple | None = None
+    # _versions, _out_version, _saved_versions: the versions of the inputs, of the output and
+    # of the saved arrays when the gate was recorded. They are stored only once something has
+    # been changed in place (``versions._counts`` is not empty); unset, they were all 0.
+    # _recorded_at: ``versions.changes`` when the inputs' versions were stored (-1: never).
+    __slots__ = ("_saved", "_args", "_node", "_recorded_at", "_versions", "_out_version",
+                 "_saved_versions", "__dict__")
 
     def __init__(self, args: tuple = ()) -> None:
         self._saved = None
         self._args = args
         self._node = None
+        self._recorded_at = -1
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep ``values`` (raw arrays) for backward."""
         self._saved = values
         if in_place_changes:
             self._saved_versions = tuple(version_of(value) for value in values)
+
+    def _may_be_changed(self) -> bool:
+        """Could a value this gate uses have been changed in place since it was recorded?"""
+        return bool(in_place_changes) and self._recorded_at != changes[0]
 
     @property
     def inputs(self) -> tuple:
@@ -119,8 +122,8 @@ class Context(ContextProtocol):
     @property
     def saved_tensors(self) -> tuple:
         saved = self._saved
-        if in_place_changes and saved is not RELEASED and saved is not None:
-            versions = self._saved_versions or (0,) * len(saved)
+        if saved is not RELEASED and saved is not None and self._may_be_changed():
+            versions = getattr(self, "_saved_versions", None) or (0,) * len(saved)
             for index, (value, version) in enumerate(zip(saved, versions)):
                 if version_of(value) != version:
                     raise modified_in_place(f"saved tensor {index}", self._gate_name(), value,
@@ -134,9 +137,11 @@ class Context(ContextProtocol):
         if node is None or self._saved is RELEASED:
             return ContextProtocol.output.fget(self)  # raises the matching error
         data = node.data
-        if in_place_changes and version_of(data) != (self._out_version or 0):
-            raise modified_in_place("output 0", self._gate_name(), data, version_of(data),
-                                    self._out_version or 0)
+        if self._may_be_changed():
+            expected = getattr(self, "_out_version", 0)
+            if version_of(data) != expected:
+                raise modified_in_place("output 0", self._gate_name(), data, version_of(data),
+                                        expected)
         return node if GradMode.create_graph else data
 
     @property
@@ -262,6 +267,7 @@ class Function:
         ctx = _new(Context)  # Context(raw), without the call
         ctx._args = raw
         ctx._saved = None
+        ctx._recorded_at = -1
         out = _new(kind)
         if record:
             out._a = a
@@ -270,6 +276,7 @@ class Function:
             ctx._node = out  # for ctx.needs_input_grad inside forward
             if in_place_changes and kind._is_array:
                 ctx._versions = _versions_of(a, b, rest)
+                ctx._recorded_at = changes[0]
             if GradMode.anomaly:
                 record_creation(out)
         else:

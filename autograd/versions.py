@@ -15,6 +15,11 @@ from typing import Any
 import numpy as np
 
 _counts: dict[int, int] = {}  # id(owner buffer) -> its version (absent: 0)
+# How many in-place changes there have been, to any buffer. A gate that records this number
+# and finds it unchanged at backward knows that nothing it uses was changed in place since,
+# without looking at each input: the common case in training, where the optimizer's in-place
+# updates come after backward.
+changes = [0]
 
 
 def owner(array: np.ndarray) -> Any:
@@ -49,3 +54,4 @@ def set_version(array: np.ndarray, value: int) -> None:
         except TypeError:  # a buffer that cannot be weakly referenced (bytes): keep the count
             pass
     _counts[key] = value
+    changes[0] += 1

@@ -156,3 +156,22 @@ def test_a_changed_saved_tensor_of_a_custom_gate_raises():
     _update_in_place_under_no_grad(lambda: w.add_(1))
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         out.backward()
+
+
+@pytest.mark.parametrize("gate", [lambda w: w * w, lambda w: w.exp(), lambda w: Cube.apply(w)],
+                         ids=["input", "output", "saved"])
+def test_a_change_after_recording_is_caught_after_many_earlier_changes(gate):
+    """Backward skips the per-input checks when nothing at all was changed in place since the
+    gate was recorded (the usual training step); any change since sends it to the checks."""
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    unrelated = ag.tensor([0.0])
+    for _ in range(3):  # earlier optimizer steps
+        _update_in_place_under_no_grad(lambda: w.add_(1.0))
+    gate(w).sum().backward()  # nothing changed since recording
+    out = gate(w).sum()
+    _update_in_place_under_no_grad(lambda: unrelated.add_(1.0))  # checked, and fine
+    out.backward()
+    out = gate(w).sum()
+    _update_in_place_under_no_grad(lambda: w.add_(1.0))
+    with pytest.raises(RuntimeError, match="is at version 4; expected version 3"):
+        out.backward()
