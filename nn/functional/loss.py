@@ -244,6 +244,13 @@ def _index_distribution(input: Tensor, indices: np.ndarray, weight: Any, ignore_
     """q for class indices: (1 - eps) w[t] at the target class plus eps/C w_c everywhere,
     zero for ignored samples; and the mean's divisor sum_{kept} w[t]."""
     classes = input.shape[1]
+    if weight is None and not label_smoothing and indices.ndim == 1 and indices.size:
+        low, high = indices.min(), indices.max()
+        if 0 <= low and high < classes and not low <= ignore_index <= high:
+            # the common case, every target valid and kept: q is one-hot, the divisor N
+            q = np.zeros(input.shape, input.dtype)
+            q[np.arange(indices.size), indices] = 1
+            return q, float(indices.size)
     kept = indices != ignore_index
     safe = np.where(kept, indices, 0)
     bad = kept & ((indices < 0) | (indices >= classes))

@@ -184,3 +184,15 @@ def test_bce_with_logits_is_stable_and_bce_clamps_logs():
         F.binary_cross_entropy(T([1.5]), T([1.0]))
     with pytest.raises(ValueError, match="same size"):
         F.binary_cross_entropy(T([0.5, 0.5]), T([1.0]))
+
+
+def test_cross_entropy_with_plain_targets_matches_the_weighted_form_with_unit_weights():
+    """Valid class indices, none ignored, no weight: a one-hot shortcut; unit weights take the
+    general path. Both give the same loss and gradient, also with ignore_index in range."""
+    x = rng.standard_normal((7, 4))
+    for t in (np.array([0, 3, 1, 1, 2, 0, 3]), np.array([2, 2, 2, 2, 2, 2, 2])):
+        for ignore in (-100, 1):
+            plain, weighted = T(x, requires_grad=True), T(x, requires_grad=True)
+            F.cross_entropy(plain, T(t), ignore_index=ignore).backward()
+            F.cross_entropy(weighted, T(t), weight=np.ones(4), ignore_index=ignore).backward()
+            np.testing.assert_allclose(plain.grad.data, weighted.grad.data, rtol=1e-12)
