@@ -12,6 +12,7 @@ gates, which keeps them in each node's ``.grad`` (every Scalar keeps its gradien
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .versions import _counts as in_place_changes
-from .versions import changes, version_of
+from .versions import version_of
 
 SECOND_BACKWARD_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -222,11 +223,9 @@ def run_backward(
     retain grads). With ``capture`` (a list of nodes) nothing is accumulated; the gradients
     with respect to those nodes are returned (None where no gradient arrives).
     """
-    if any(root._is_array for root in roots):  # a graph holds one kind of node
-        return _in_grad_mode(create_graph, _walk, topological_order(roots), roots, seeds,
-                             retain_graph, create_graph, capture)
-    with _SCALAR_BACKWARD:
-        if capture is None and not create_graph and not GradMode.anomaly:
+    scalars = not any(root._is_array for root in roots)  # a graph holds one kind of node
+    with _SCALAR_BACKWARD if scalars else contextlib.nullcontext():
+        if scalars and capture is None and not create_graph and not GradMode.anomaly:
             earlier: dict = {}
             try:
                 order = topological_order(roots, earlier)
@@ -391,7 +390,7 @@ def _gate_backward(node: Any, fn: Any, grad: Any, retain_graph: bool) -> tuple[t
         if not retain_graph:
             node._saved = RELEASED
     else:
-        if in_place_changes and ctx._recorded_at != changes[0]:
+        if in_place_changes and ctx._may_be_changed():
             _check_versions(node, fn, getattr(ctx, "_versions", None))
         ctx._node = node
         try:
