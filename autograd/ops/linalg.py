@@ -9,6 +9,7 @@ import numpy as np
 from ..function import Function
 from ..node import Node
 from ..numpy_dispatch import register_function
+from .gemm import matmul2d
 from .promotion import promote
 
 
@@ -39,6 +40,8 @@ class MatMul(Function):
                 f"matmul: cannot multiply shapes {a_shape} and {b_shape}: "
                 f"inner dimensions {k_a} and {k_b} differ"
             )
+        if len(a_shape) == 2 and len(b_shape) == 2:
+            return matmul2d(a, b)
         try:
             return np.matmul(a, b)
         except ValueError:
@@ -62,6 +65,9 @@ class MatMul(Function):
             da = column * b if needs_a else None
             db = (_swap(a) @ column)[..., 0] if needs_b else None
             return da, db
+        if a.ndim == 2 and b.ndim == 2:
+            return ((matmul2d(grad, b.T) if needs_a else None),
+                    (matmul2d(a.T, grad) if needs_b else None))
         da = grad @ _swap(b) if needs_a else None
         db = _swap(a) @ grad if needs_b else None
         return da, db

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Function, Tensor
+from autograd.ops.gemm import matmul2d
 
 from ._common import as_tensor
 
@@ -22,6 +23,11 @@ class Linear(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, w: Any, b: Any) -> Any:
+        if x.ndim == 2:
+            return matmul2d(x, w.T, b)
+        if x.ndim > 2 and x.flags.c_contiguous:  # batch dims folded into rows: one product
+            out = matmul2d(x.reshape(-1, x.shape[-1]), w.T, b)
+            return out.reshape(x.shape[:-1] + (w.shape[0],))
         out = np.matmul(x, w.T)
         if b is not None:
             out += b
@@ -32,8 +38,10 @@ class Linear(Function):
         x, w, b = ctx.inputs
         needs_x, needs_w, needs_b = ctx.needs_input_grad
         rows = grad.reshape(-1, grad.shape[-1]) if grad.ndim != 2 else grad
-        dx = grad @ w if needs_x else None
-        dw = rows.T @ (x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if needs_w else None
+        dx = None
+        if needs_x:
+            dx = matmul2d(grad, w) if grad.ndim == 2 else grad @ w
+        dw = matmul2d(rows.T, x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if needs_w else None
         db = rows.sum(axis=0) if needs_b else None
         return dx, dw, db
 
