@@ -107,7 +107,11 @@ def run_mlp(w) -> list:
     name = "MLP 784-256-128-10, batch 128, train step"
     if note:
         return [_row(name, "PyTorch", 1.0, None, note)]
-    return [_row(name, "PyTorch", 1.0, compare(*w.make_mlp()))]
+    rows = [_row(name, "PyTorch", 1.0, compare(*w.make_mlp()))]
+    for batch in (1, 16):  # small batches: the BLAS calls' shapes matter most (ops/gemm.py)
+        rows.append(_row(f"MLP 784-256-128-10, batch {batch}, train step", "PyTorch", None,
+                         compare(*w.make_mlp(batch=batch)), "informative: small batch"))
+    return rows
 
 
 def run_lenet(w) -> list:

@@ -7,20 +7,21 @@ OpenBLAS (0.3.x, float32, one thread), ``benchmarks`` has the workloads:
   gradient of a layer with one output) takes 4x longer through ``np.matmul`` than as a
   broadcast product, which is exact (one product per element, no sum);
 * ``x @ w.T`` (a C-ordered left operand times a transposed one) with a few rows and a wide
-  result, the forward pass of a Linear layer at batch 2-64, takes up to twice as long as the
-  same product computed as ``(w @ x.T).T``. The sums run in another order there, so values can
-  differ in the last bits, as between BLAS builds.
+  result takes up to three times as long as the same product computed as ``(w @ x.T).T``: the
+  forward pass of a Linear layer at batch 2-64, and a convolution's weight gradient (out
+  channels x window size, summed over every position of the batch). The sums run in another
+  order there, so values can differ in the last bits, as between BLAS builds.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-# The transposed route pays off when the left operand has a few rows (<= 64), the result is at
-# least twice as wide as tall with >= 1536 elements, and the inner dimension is >= 32 (below
-# that the product is too small to matter and the copy to C order dominates).
+# The transposed route pays off when the left operand has a few rows (2 to 64), the result is
+# at least twice as wide as tall, and the product is not small: >= 2**18 multiply-adds and an
+# inner dimension >= 32 (below that BLAS's small-matrix code is fast in either orientation).
 _FEW_ROWS = 64
-_MIN_ELEMENTS = 1536
+_MIN_WORK = 2**18
 _MIN_INNER = 32
 
 
@@ -30,7 +31,7 @@ def route(a: np.ndarray, b: np.ndarray) -> str:
     n = b.shape[1]
     if k == 1:
         return "outer"
-    if (2 <= m <= _FEW_ROWS and n >= 2 * m and m * n >= _MIN_ELEMENTS and k >= _MIN_INNER
+    if (2 <= m <= _FEW_ROWS and n >= 2 * m and m * n * k >= _MIN_WORK and k >= _MIN_INNER
             and b.flags.f_contiguous and not b.flags.c_contiguous and a.flags.c_contiguous):
         return "transposed"
     return "plain"

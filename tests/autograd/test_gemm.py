@@ -43,7 +43,7 @@ def test_matmul2d_is_the_matrix_product(m, k, n, a_layout, b_layout, with_add, s
 
 @pytest.mark.parametrize("a_shape, b_shape, expected_route", [
     ((16, 784), (256, 784), "transposed"),  # b given as the .T of a C-ordered (n, k) array
-    ((8, 32), (192, 32), "transposed"),
+    ((64, 32), (128, 32), "transposed"),
     ((40, 1), (1, 70), "outer"),
     ((30, 20), (20, 10), "plain"),
 ])
@@ -68,6 +68,9 @@ def test_routes_of_the_slow_blas_shapes():
     assert route(np.ones((256, 1), np.float32), np.ones((1, 784), np.float32)) == "outer"
     # a product too small to gain, a narrow result, an operand that is not w.T: plain
     assert route(np.ones((4, 20)), np.ones((32, 20)).T) == "plain"
+    assert route(np.ones((8, 32)), np.ones((192, 32)).T) == "plain"  # 49k multiply-adds
+    # a convolution's weight gradient: (out channels, positions) @ (positions, window).T
+    assert route(np.ones((6, 50176)), np.ones((25, 50176)).T) == "transposed"
     assert route(np.ones((16, 128)), np.ones((10, 128)).T) == "plain"
     assert route(np.ones((16, 784)), np.ones((784, 256))) == "plain"
 
@@ -94,7 +97,7 @@ def test_int_operands_keep_numpy_dtype():
 
 @pytest.mark.parametrize("batch, n_in, n_out", [
     (1, 40, 50),  # weight gradient of a batch of one: the outer route
-    (8, 32, 192),  # forward on the transposed route
+    (64, 32, 128),  # forward on the transposed route
     (3, 1, 64),  # in_features=1: the forward product is an outer product
     (6, 48, 1),  # out_features=1: the input gradient is an outer product
 ])
@@ -109,16 +112,16 @@ def test_linear_gradients_on_every_route(batch, n_in, n_out):
 
 
 def test_linear_folds_batch_dims_into_one_product():
-    layer = nn.Linear(32, 256).double()
-    x = np.random.default_rng(3).standard_normal((2, 3, 32))  # 6 rows: the transposed route
+    layer = nn.Linear(32, 128).double()
+    x = np.random.default_rng(3).standard_normal((4, 16, 32))  # 64 rows: the transposed route
     out = layer(autograd.Tensor(x)).data
-    assert out.shape == (2, 3, 256) and out.flags.c_contiguous
+    assert out.shape == (4, 16, 128) and out.flags.c_contiguous
     np.testing.assert_allclose(out, x @ layer.weight.data.T + layer.bias.data, rtol=1e-12)
-    weights = autograd.Tensor(np.random.default_rng(5).standard_normal((2, 3, 256)))
+    weights = autograd.Tensor(np.random.default_rng(5).standard_normal((4, 16, 128)))
     check_gradients(lambda t: (layer(t).tanh() * weights).sum(), x, params=(layer.weight,))
 
 
-@pytest.mark.parametrize("shape_a, shape_b", [((5, 1), (1, 7)), ((8, 32), (32, 192))])
+@pytest.mark.parametrize("shape_a, shape_b", [((5, 1), (1, 7)), ((64, 32), (32, 128))])
 def test_matmul_gate_gradients_on_new_routes(shape_a, shape_b):
     rng = np.random.default_rng(4)
     a, b = rng.standard_normal(shape_a), rng.standard_normal(shape_b)
