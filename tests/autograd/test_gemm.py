@@ -64,7 +64,9 @@ def test_routes_of_the_slow_blas_shapes():
     rng = np.random.default_rng(0)
     w = rng.standard_normal((256, 784)).astype(np.float32)  # a Linear(784, 256) weight
     assert route(rng.standard_normal((16, 784)).astype(np.float32), w.T) == "transposed"
-    assert route(rng.standard_normal((128, 784)).astype(np.float32), w.T) == "plain"
+    assert route(rng.standard_normal((128, 784)).astype(np.float32), w.T) == "transposed"
+    assert route(rng.standard_normal((256, 784)).astype(np.float32), w.T) == "plain"
+    assert route(np.ones((128, 128)), np.ones((512, 128)).T) == "plain"  # 65-128 rows: k < 512
     assert route(np.ones((256, 1), np.float32), np.ones((1, 784), np.float32)) == "outer"
     # a product too small to gain, a narrow result, an operand that is not w.T: plain
     assert route(np.ones((4, 20)), np.ones((32, 20)).T) == "plain"
