@@ -111,6 +111,9 @@ def run_mlp(w) -> list:
     for batch in (1, 16):  # small batches: the BLAS calls' shapes matter most (ops/gemm.py)
         rows.append(_row(f"MLP 784-256-128-10, batch {batch}, train step", "PyTorch", None,
                          compare(*w.make_mlp(batch=batch)), "informative: small batch"))
+    rows.append(_row("MLP 20-32-32-10, batch 16, train step", "PyTorch", None,
+                     compare(*w.make_mlp(batch=16, sizes=(20, 32, 32, 10))),
+                     "informative: a small model, where per-op overhead dominates"))
     return rows
 
 
