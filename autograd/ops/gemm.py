@@ -10,7 +10,10 @@ OpenBLAS (0.3.x, float32, one thread), ``benchmarks`` has the workloads:
   result takes up to three times as long as the same product computed as ``(w @ x.T).T``: the
   forward pass of a Linear layer at batch 2-128, and a convolution's weight gradient (out
   channels x window size, summed over every position of the batch). The sums run in another
-  order there, so values can differ in the last bits, as between BLAS builds.
+  order there, so values can differ in the last bits, as between BLAS builds. When both
+  operands are transposed C-ordered arrays (a Linear layer's input flattened from a
+  convolution's batch-last output, times ``w.T``), ``(w @ x.T).T`` multiplies the two C-ordered
+  arrays directly: 0-25% faster.
 """
 
 from __future__ import annotations
@@ -32,12 +35,20 @@ def route(a: np.ndarray, b: np.ndarray) -> str:
     if k == 1:
         return "outer"
     n = b.shape[1]
-    if not (2 <= m <= 128 and n >= 2 * m and m * n * k >= _MIN_WORK
+    if m * n * k < _MIN_WORK or not _transposed_array(b):
+        return "plain"  # the integer test first: most products stop here
+    if _transposed_array(a):  # both are .T of C-ordered arrays: b.T @ a.T multiplies those
+        return "transposed"
+    if (a.flags.c_contiguous and 2 <= m <= 128 and n >= 2 * m
             and k >= (_MIN_INNER_FEW_ROWS if m <= 64 else _MIN_INNER_MORE_ROWS)):
-        return "plain"  # the integer tests first: most products stop here
-    if b.flags.f_contiguous and not b.flags.c_contiguous and a.flags.c_contiguous:
         return "transposed"
     return "plain"
+
+
+def _transposed_array(x: np.ndarray) -> bool:
+    """Is ``x`` the ``.T`` of a C-ordered array (Fortran order, and not also C order)?"""
+    flags = x.flags
+    return flags.f_contiguous and not flags.c_contiguous
 
 
 def matmul2d(a: np.ndarray, b: np.ndarray, add: np.ndarray | None = None) -> np.ndarray:

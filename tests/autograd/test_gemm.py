@@ -45,6 +45,7 @@ def test_matmul2d_is_the_matrix_product(m, k, n, a_layout, b_layout, with_add, s
     ((16, 784), (256, 784), "transposed"),  # b given as the .T of a C-ordered (n, k) array
     ((64, 32), (128, 32), "transposed"),
     ((40, 1), (1, 70), "outer"),
+    ((400, 64), (120, 400), "transposed, both"),  # both operands given as .T
     ((30, 20), (20, 10), "plain"),
 ])
 @pytest.mark.parametrize("with_add", [False, True])
@@ -52,8 +53,9 @@ def test_each_route_gives_the_product(a_shape, b_shape, expected_route, with_add
     rng = np.random.default_rng(6)
     a = rng.standard_normal(a_shape)
     b = rng.standard_normal(b_shape)
-    b = b.T if expected_route == "transposed" else b
-    assert route(a, b) == expected_route
+    b = b.T if expected_route.startswith("transposed") else b
+    a = a.T if expected_route == "transposed, both" else a
+    assert route(a, b) == expected_route.split(",")[0]
     add = rng.standard_normal(b.shape[1]) if with_add else None
     out = matmul2d(a, b, add)
     np.testing.assert_allclose(out, a @ b + (0 if add is None else add), rtol=1e-12, atol=1e-12)
@@ -67,6 +69,10 @@ def test_routes_of_the_slow_blas_shapes():
     assert route(rng.standard_normal((128, 784)).astype(np.float32), w.T) == "transposed"
     assert route(rng.standard_normal((256, 784)).astype(np.float32), w.T) == "plain"
     assert route(np.ones((128, 128)), np.ones((512, 128)).T) == "plain"  # 65-128 rows: k < 512
+    # an input that is the .T of a C-ordered array (conv's batch-last output, flattened)
+    assert route(np.ones((400, 64)).T, np.ones((120, 400)).T) == "transposed"
+    assert route(np.ones((400, 256)).T, np.ones((120, 400)).T) == "transposed"
+    assert route(np.ones((400, 64)).T, np.ones((400, 120))) == "plain"
     assert route(np.ones((256, 1), np.float32), np.ones((1, 784), np.float32)) == "outer"
     # a product too small to gain, a narrow result, an operand that is not w.T: plain
     assert route(np.ones((4, 20)), np.ones((32, 20)).T) == "plain"
