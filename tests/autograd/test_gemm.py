@@ -174,3 +174,11 @@ def test_matmul_gate_gradients(shape_a, shape_b):
         grads.append([out.data, x.grad.data, y.grad.data])
     for got, want in zip(*grads):  # float32 rounding of values and gradients of size ~10
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("m, k, n", [(0, 5, 3), (4, 0, 3), (4, 5, 0), (0, 1, 3), (3, 1, 0)])
+def test_empty_products(m, k, n):
+    a, b = np.ones((m, k), np.float32), np.ones((n, k), np.float32).T
+    add = np.ones(n, np.float32)
+    _assert_product(matmul2d(a, b), a, b)
+    _assert_product(matmul2d(a, b, add), a, b, add)
