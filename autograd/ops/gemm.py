@@ -1,7 +1,7 @@
 """``a @ b`` for 2-D arrays, steered around two slow paths of the BLAS that numpy ships.
 
 The value is the matrix product either way; only the BLAS call differs. Measured with numpy's
-OpenBLAS (0.3.x, one thread), ``benchmarks`` has the workloads:
+OpenBLAS (0.3.x, one thread; the workloads are in ``benchmarks``):
 
 * an inner dimension of 1 (an outer product: the weight gradient of a batch of one, the input
   gradient of a layer with one output) takes 4x longer through ``np.matmul`` than as a
