@@ -108,3 +108,44 @@ def test_linalg_errors_are_clear():
         ag.einsum("ij->i", ag.zeros(2, 3, 4))
     with pytest.raises(ValueError, match=r"einsum: the equation 'ij,jk' has 2 operand"):
         ag.einsum("ij,jk", ag.zeros(2, 2))
+
+
+LARGE_EINSUMS = {  # long plain loops: einsum takes a contraction path (BLAS)
+    "ij,jk,kl->il": [(40, 30), (30, 50), (50, 20)],
+    "bij,bjk->bik": [(4, 30, 40), (4, 40, 30)],
+    "ii,ij->j": [(300, 300), (300, 500)],  # a diagonal
+    "bhqd,bhkd->bhqk": [(2, 4, 32, 32), (2, 4, 32, 32)],  # attention scores
+    "ij,j->": [(400, 400), (400,)],
+}
+
+
+@pytest.mark.parametrize("equation", sorted(LARGE_EINSUMS))
+def test_large_einsums_take_a_contraction_path_and_keep_values_and_gradients(equation):
+    from autograd.ops.linalg import _OPTIMIZE_FROM, einsum_loop_length
+
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(shape) for shape in LARGE_EINSUMS[equation]]
+    assert einsum_loop_length(equation, arrays) >= _OPTIMIZE_FROM
+    tensors = [ag.tensor(a, requires_grad=True) for a in arrays]
+    out = ag.einsum(equation, *tensors)
+    np.testing.assert_allclose(out.data, np.einsum(equation, *arrays), rtol=1e-10, atol=1e-10)
+    upstream = rng.standard_normal(out.shape)
+    (out * ag.tensor(upstream)).sum().backward()
+    # each operand's gradient against the same contraction with that operand's slot opened
+    for k, (tensor, array) in enumerate(zip(tensors, arrays)):
+        def projected(x, k=k):
+            values = [x if i == k else a for i, a in enumerate(arrays)]
+            return float(np.sum(np.einsum(equation, *values) * upstream))
+        direction = rng.standard_normal(array.shape)
+        eps = 1e-6
+        numeric = (projected(array + eps * direction) - projected(array - eps * direction)) / (
+            2 * eps)
+        assert np.sum(tensor.grad.data * direction) == pytest.approx(numeric, rel=1e-6, abs=1e-6)
+
+
+def test_einsum_loop_length():
+    from autograd.ops.linalg import einsum_loop_length
+
+    assert einsum_loop_length("ij,jk->ik", [np.ones((2, 3)), np.ones((3, 4))]) == 24
+    assert einsum_loop_length("ii->i", [np.ones((5, 5))]) == 5
+    assert einsum_loop_length("ij,j->i", [np.ones((2, 3)), np.ones((1,))]) == 6  # broadcast
