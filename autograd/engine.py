@@ -20,8 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .versions import _counts as in_place_changes
-from .versions import version_of
+from .versions import changed_since
 
 SECOND_BACKWARD_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -390,8 +389,8 @@ def _gate_backward(node: Any, fn: Any, grad: Any, retain_graph: bool) -> tuple[t
         if not retain_graph:
             node._saved = RELEASED
     else:
-        if in_place_changes and ctx._may_be_changed():
-            _check_versions(node, fn, getattr(ctx, "_versions", None))
+        if ctx._may_be_changed():
+            _check_inputs_unchanged(node, fn, ctx._recorded_at)
         ctx._node = node
         try:
             results = fn.backward(ctx, grad)
@@ -420,23 +419,24 @@ def _gate_backward(node: Any, fn: Any, grad: Any, retain_graph: bool) -> tuple[t
     return inputs, results
 
 
-def _check_versions(node: Any, fn: Any, versions: tuple | None) -> None:
+def _check_inputs_unchanged(node: Any, fn: Any, recorded_at: int) -> None:
     """Refuse to backpropagate through a gate whose input was modified in place since it was
-    recorded (``versions`` None: they were all 0)."""
+    recorded (when ``versions.changes`` was ``recorded_at``)."""
     for index, parent in enumerate(parents(node)):
         if parent is not None:
-            expected = versions[index] if versions is not None else 0
-            if expected is not None and version_of(parent.data) != expected:
-                raise modified_in_place(f"input {index}", fn.__name__, parent.data,
-                                        version_of(parent.data), expected)
+            change = changed_since(parent.data, recorded_at)
+            if change is not None:
+                raise modified_in_place(f"input {index}", fn.__name__, parent.data, *change)
 
 
-def modified_in_place(what: str, gate: str, array: Any, version: int, expected: int) -> Exception:
+def modified_in_place(what: str, gate: str, array: Any, version: int, expected: int,
+                      exact: bool = True) -> Exception:
     """PyTorch's error for a value saved for backward that was changed in place since."""
+    then = f"version {expected}" if exact else f"version {expected} or earlier"
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an "
         f"inplace operation: {what} of {gate} (a tensor of shape {array.shape} and dtype "
-        f"{array.dtype}) is at version {version}; expected version {expected} instead. Hint: "
+        f"{array.dtype}) is at version {version}; expected {then} instead. Hint: "
         "use the out-of-place form of the operation (e.g. x = x.mul(2) instead of x.mul_(2))."
     )
 

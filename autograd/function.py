@@ -20,8 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from .engine import RELEASED, SECOND_BACKWARD_MESSAGE, GradMode, modified_in_place
-from .versions import _counts as in_place_changes
-from .versions import changes, version_of
+from .versions import changed_since, changes
 
 
 class ContextProtocol:
@@ -84,15 +83,14 @@ def _as_graph_value(value: Any, node: Any, inputs: tuple) -> Any:
 class Context(ContextProtocol):
     """The ``ctx`` of a Tensor gate: saved values plus any attributes forward sets.
 
-    It remembers the versions of the inputs, of the output and of the saved arrays when the
-    gate was recorded, so that backward refuses values changed in place since."""
+    It remembers when the gate was recorded (``versions.changes``, the count of in-place
+    changes so far), so that backward refuses inputs, outputs and saved values changed in place
+    since."""
 
-    # _versions, _out_version, _saved_versions: the versions of the inputs, of the output and
-    # of the saved arrays when the gate was recorded. They are stored only once something has
-    # been changed in place (``versions._counts`` is not empty); unset, they were all 0.
-    # _recorded_at: ``versions.changes`` when the inputs' versions were stored (-1: never).
-    __slots__ = ("_saved", "_args", "_node", "_recorded_at", "_versions", "_out_version",
-                 "_saved_versions", "__dict__")
+    # _recorded_at: ``versions.changes`` when the gate was recorded, before forward (-1: not
+    # recorded); _forward_end: the same after forward, only when forward itself changed
+    # something in place (the output and saved values are checked from there).
+    __slots__ = ("_saved", "_args", "_node", "_recorded_at", "_forward_end", "__dict__")
 
     def __init__(self, args: tuple = ()) -> None:
         self._saved = None
@@ -100,15 +98,16 @@ class Context(ContextProtocol):
         self._node = None
         self._recorded_at = -1
 
-    def save_for_backward(self, *values: Any) -> None:
-        """Keep ``values`` (raw arrays) for backward."""
-        self._saved = values
-        if in_place_changes:
-            self._saved_versions = tuple(version_of(value) for value in values)
-
     def _may_be_changed(self) -> bool:
         """Could a value this gate uses have been changed in place since it was recorded?"""
-        return bool(in_place_changes) and self._recorded_at != changes[0]
+        return self._recorded_at != changes[0]
+
+    def _check_unchanged(self, what: str, value: Any) -> None:
+        """Raise if ``value`` (the output or a saved array) was changed in place since
+        forward."""
+        change = changed_since(value, getattr(self, "_forward_end", self._recorded_at))
+        if change is not None:
+            raise modified_in_place(what, self._gate_name(), value, *change)
 
     @property
     def inputs(self) -> tuple:
@@ -123,11 +122,8 @@ class Context(ContextProtocol):
     def saved_tensors(self) -> tuple:
         saved = self._saved
         if saved is not RELEASED and saved is not None and self._may_be_changed():
-            versions = getattr(self, "_saved_versions", None) or (0,) * len(saved)
-            for index, (value, version) in enumerate(zip(saved, versions)):
-                if version_of(value) != version:
-                    raise modified_in_place(f"saved tensor {index}", self._gate_name(), value,
-                                            version_of(value), version)
+            for index, value in enumerate(saved):
+                self._check_unchanged(f"saved tensor {index}", value)
         return ContextProtocol.saved_tensors.fget(self)
 
     @property
@@ -138,10 +134,7 @@ class Context(ContextProtocol):
             return ContextProtocol.output.fget(self)  # raises the matching error
         data = node.data
         if self._may_be_changed():
-            expected = getattr(self, "_out_version", 0)
-            if version_of(data) != expected:
-                raise modified_in_place("output 0", self._gate_name(), data, version_of(data),
-                                        expected)
+            self._check_unchanged("output 0", data)
         return node if GradMode.create_graph else data
 
     @property
@@ -274,9 +267,7 @@ class Function:
             out._b = b
             out._rest = rest
             ctx._node = out  # for ctx.needs_input_grad inside forward
-            if in_place_changes and kind._is_array:
-                ctx._versions = _versions_of(a, b, rest)
-                ctx._recorded_at = changes[0]
+            ctx._recorded_at = changes[0]
             if GradMode.anomaly:
                 record_creation(out)
         else:
@@ -292,8 +283,8 @@ class Function:
             out._init_output(data, None, None)
             return out
         out._init_output(data, cls, ctx)
-        if in_place_changes and kind._is_array:
-            ctx._out_version = version_of(out.data)
+        if changes[0] != ctx._recorded_at:  # forward changed something in place
+            ctx._forward_end = changes[0]
         return out
 
 
@@ -310,17 +301,6 @@ def _raise_named(cls: Any, error: Exception, raw: tuple) -> None:
     if not str(error).startswith(f"{cls.name}:"):
         kind_of_error = TypeError if isinstance(error, TypeError) else ValueError
         raise kind_of_error(f"{cls.name}: {error} (inputs: {_describe(raw)})") from error
-
-
-def _versions_of(a: Any, b: Any, rest: tuple | None) -> tuple:
-    """The versions of a gate's array inputs (None for constant arguments)."""
-    versions = (None if a is None else version_of(a.data),)
-    if rest is None:
-        return versions
-    versions += (None if b is None else version_of(b.data),)
-    if not rest:
-        return versions
-    return versions + tuple([None if p is None else version_of(p.data) for p in rest])
 
 
 def _describe(raw: tuple) -> str:

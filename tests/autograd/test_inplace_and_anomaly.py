@@ -175,3 +175,46 @@ def test_a_change_after_recording_is_caught_after_many_earlier_changes(gate):
     _update_in_place_under_no_grad(lambda: w.add_(1.0))
     with pytest.raises(RuntimeError, match="is at version 4; expected version 3"):
         out.backward()
+
+
+def test_many_changes_after_recording_still_raise_with_the_earliest_version_known():
+    """Each buffer keeps the times of its latest 64 changes; after more changes than that since
+    recording, the error still fires and says the version then was at most what it can tell."""
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    out = (w * w).sum()
+    for _ in range(70):
+        _update_in_place_under_no_grad(lambda: w.add_(1.0))
+    with pytest.raises(RuntimeError, match="input 0 of Mul .* is at version 70; expected "
+                                           "version 6 or earlier instead"):
+        out.backward()
+
+
+class _ChangesItsSavedValueInForward(ag.Function):
+    """y = 2a, saving y after changing it in place (through a Tensor, under no_grad) while
+    forward runs.  da = g * y / a (= 2g)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        y = a * 1.0
+        with ag.no_grad():
+            ag.from_numpy(y).mul_(2.0)  # a change made by forward itself
+        ctx.save_for_backward(y)
+        return y.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        (a,) = ctx.inputs
+        return grad * y / a
+
+
+def test_changes_made_by_forward_itself_are_not_changes_since_recording():
+    a = ag.tensor([1.0, 3.0], requires_grad=True)
+    _ChangesItsSavedValueInForward.apply(a).sum().backward()
+    np.testing.assert_allclose(a.grad.data, [2.0, 2.0])
+    out = _ChangesItsSavedValueInForward.apply(a)
+    (saved,) = out._ctx._saved
+    _update_in_place_under_no_grad(lambda: ag.from_numpy(saved).add_(1.0))  # after forward
+    with pytest.raises(RuntimeError, match="saved tensor 0 of _ChangesItsSavedValueInForward "
+                                           ".* is at version 2; expected version 1"):
+        out.sum().backward()
