@@ -7,7 +7,7 @@ accepted as aliases of ``dim``/``keepdim``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,25 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     if dtype is None and array.dtype == np.float64 and not isinstance(data, np.generic):
         array = array.astype(get_default_dtype())
     return array
+
+
+def _arithmetic(name: str, gate: Any, promote: Callable, reflected: bool = False) -> Callable:
+    """The Tensor operator ``__name__`` (``__rname__`` when ``reflected``) for ``gate``: a
+    float tensor with a python float goes straight to the gate (the hot path: ``promote`` would
+    return them unchanged); anything else is promoted first, by PyTorch's rules."""
+    if reflected:
+        def operator(self: Tensor, other: Any) -> Tensor:
+            if other.__class__ is float and self.data.dtype.kind == "f":
+                return gate.apply(other, self)
+            return gate.apply(*promote(other, self))
+    else:
+        def operator(self: Tensor, other: Any) -> Tensor:
+            if other.__class__ is float and self.data.dtype.kind == "f":
+                return gate.apply(self, other)
+            return gate.apply(*promote(self, other))
+    operator.__name__ = f"__{'r' if reflected else ''}{name}__"
+    operator.__qualname__ = "Tensor." + operator.__name__
+    return operator
 
 
 class Tensor(Node, InPlaceOps):
@@ -220,35 +239,16 @@ class Tensor(Node, InPlaceOps):
 
     # ---- arithmetic -----------------------------------------------------------------------
 
-    def __add__(self, other: Any) -> Tensor:
-        return ew.Add.apply(*promote_pair(self, other))
-
-    def __radd__(self, other: Any) -> Tensor:
-        return ew.Add.apply(*promote_pair(other, self))
-
-    def __sub__(self, other: Any) -> Tensor:
-        return ew.Sub.apply(*promote_subtraction(self, other))
-
-    def __rsub__(self, other: Any) -> Tensor:
-        return ew.Sub.apply(*promote_subtraction(other, self))
-
-    def __mul__(self, other: Any) -> Tensor:
-        return ew.Mul.apply(*promote_pair(self, other))
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return ew.Mul.apply(*promote_pair(other, self))
-
-    def __truediv__(self, other: Any) -> Tensor:
-        return ew.Div.apply(*promote_division(self, other))
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return ew.Div.apply(*promote_division(other, self))
-
-    def __pow__(self, other: Any) -> Tensor:
-        return ew.Pow.apply(*promote_pair(self, other))
-
-    def __rpow__(self, other: Any) -> Tensor:
-        return ew.Pow.apply(*promote_pair(other, self))
+    __add__ = _arithmetic("add", ew.Add, promote_pair)
+    __radd__ = _arithmetic("add", ew.Add, promote_pair, reflected=True)
+    __sub__ = _arithmetic("sub", ew.Sub, promote_subtraction)
+    __rsub__ = _arithmetic("sub", ew.Sub, promote_subtraction, reflected=True)
+    __mul__ = _arithmetic("mul", ew.Mul, promote_pair)
+    __rmul__ = _arithmetic("mul", ew.Mul, promote_pair, reflected=True)
+    __truediv__ = _arithmetic("truediv", ew.Div, promote_division)
+    __rtruediv__ = _arithmetic("truediv", ew.Div, promote_division, reflected=True)
+    __pow__ = _arithmetic("pow", ew.Pow, promote_pair)
+    __rpow__ = _arithmetic("pow", ew.Pow, promote_pair, reflected=True)
 
     def __neg__(self) -> Tensor:
         return ew.Neg.apply(self)

@@ -132,3 +132,17 @@ def test_subtraction_with_a_bool_tensor_raises_like_pytorch():
         with pytest.raises(RuntimeError, match=r"sub: .*bool"):
             make()
     assert (ag.tensor([3, 4]) - 1).tolist() == [2, 3]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, f32, f64])
+def test_a_python_float_keeps_the_float_dtype_in_every_operator(dtype):
+    """The operators' fast path (float tensor with python float) gives what numpy gives."""
+    a = ag.tensor([0.5, 2.0], dtype=dtype)
+    raw = a.data
+    for out, expected in [(a + 1.5, raw + 1.5), (1.5 + a, 1.5 + raw), (a - 1.5, raw - 1.5),
+                          (1.5 - a, 1.5 - raw), (a * 1.5, raw * 1.5), (1.5 * a, 1.5 * raw),
+                          (a / 1.5, raw / 1.5), (1.5 / a, 1.5 / raw), (a ** 1.5, raw ** 1.5),
+                          (1.5 ** a, 1.5 ** raw)]:
+        assert out.dtype == dtype
+        np.testing.assert_array_equal(out.data, expected)
+    assert ag.Tensor.__rtruediv__.__name__ == "__rtruediv__"
