@@ -18,6 +18,8 @@ OpenBLAS (0.3.x, one thread; the workloads are in ``benchmarks``):
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 # The transposed route pays off when the left operand has a few rows, the result is at least
@@ -33,7 +35,7 @@ _FLOAT32 = np.dtype(np.float32)
 
 
 def route(a: np.ndarray, b: np.ndarray) -> str:
-    """How ``matmul2d`` computes ``a @ b``: 'outer', 'transposed' or 'plain' (``np.matmul``)."""
+    """How ``fast_matmul`` computes ``a @ b``: 'outer', 'transposed' or 'plain' (``np.matmul``)."""
     m, k = a.shape
     if k == 1:
         return "outer"
@@ -54,17 +56,18 @@ def _transposed_array(x: np.ndarray) -> bool:
     return flags.f_contiguous and not flags.c_contiguous
 
 
-def matmul2d(a: np.ndarray, b: np.ndarray, add: np.ndarray | None = None) -> np.ndarray:
-    """out = a @ b (+ add, broadcast) for 2-D ``a`` (m, k) and ``b`` (k, n), C-ordered.
-
-    Graph nodes (a backward formula recorded under ``create_graph``) take the plain product."""
+def fast_matmul(a: Any, b: Any, add: Any = None) -> Any:
+    """out = a @ b (+ add, broadcast), as ``np.matmul``: 2-D arrays (m, k) @ (k, n) take the
+    route that is fast for their shapes and come back C-ordered; other operands (1-D, batched,
+    graph nodes under ``create_graph``) take the plain product."""
     if a.__class__ is not np.ndarray or b.__class__ is not np.ndarray:
         return a @ b if add is None else a @ b + add
-    m, k = a.shape
-    if k == 1:
-        out = np.multiply(a, b)
-    elif m * k * b.shape[1] < _MIN_WORK or route(a, b) == "plain":  # small: no route to choose
+    if a.ndim != 2 or b.ndim != 2:
         out = np.matmul(a, b)
+    elif a.shape[1] == 1:
+        out = np.multiply(a, b)  # the outer route
+    elif a.shape[0] * a.shape[1] * b.shape[1] < _MIN_WORK or route(a, b) == "plain":
+        out = np.matmul(a, b)  # small products skip the route check
     else:
         transposed = np.matmul(b.T, a.T)  # (n, m), C-ordered: BLAS's fast case
         if add is None:

@@ -10,7 +10,7 @@ import numpy as np
 from ..function import Function
 from ..node import Node
 from ..numpy_dispatch import register_function
-from .gemm import matmul2d
+from .gemm import fast_matmul
 from .promotion import promote
 
 
@@ -41,10 +41,8 @@ class MatMul(Function):
                 f"matmul: cannot multiply shapes {a_shape} and {b_shape}: "
                 f"inner dimensions {k_a} and {k_b} differ"
             )
-        if len(a_shape) == 2 and len(b_shape) == 2:
-            return matmul2d(a, b)
         try:
-            return np.matmul(a, b)
+            return fast_matmul(a, b)
         except ValueError:
             raise ValueError(
                 f"matmul: batch dimensions of shapes {a_shape} and {b_shape} do not broadcast"
@@ -66,11 +64,8 @@ class MatMul(Function):
             da = column * b if needs_a else None
             db = (_swap(a) @ column)[..., 0] if needs_b else None
             return da, db
-        if a.ndim == 2 and b.ndim == 2:
-            return ((matmul2d(grad, b.T) if needs_a else None),
-                    (matmul2d(a.T, grad) if needs_b else None))
-        da = grad @ _swap(b) if needs_a else None
-        db = _swap(a) @ grad if needs_b else None
+        da = fast_matmul(grad, _swap(b)) if needs_a else None
+        db = fast_matmul(_swap(a), grad) if needs_b else None
         return da, db
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Function, Tensor
-from autograd.ops.gemm import matmul2d, route
+from autograd.ops.gemm import fast_matmul, route
 
 from . import _workspace as workspace
 from ._common import as_tensor
@@ -73,9 +73,9 @@ def col2im(cols: np.ndarray, spatial: tuple, kernel: tuple, geometry: Geometry,
 
 def _group_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per-group matrix product of (G, m, k) and (G, k, n); one 2-D product when G == 1
-    (``matmul2d``'s route when BLAS is slow for its shapes, as for the weight gradient)."""
+    (``fast_matmul``'s route when BLAS is slow for its shapes, as for the weight gradient)."""
     if a.shape[0] == 1 and route(a[0], b[0]) != "plain":
-        return matmul2d(a[0], b[0])[None]
+        return fast_matmul(a[0], b[0])[None]
     out = workspace.empty((a.shape[0], a.shape[1], b.shape[2]), np.result_type(a, b))
     if a.shape[0] == 1:
         np.matmul(a[0], b[0], out=out[0])

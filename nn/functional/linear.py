@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from autograd import Function, Tensor
-from autograd.ops.gemm import matmul2d
+from autograd.ops.gemm import fast_matmul
 
 from ._common import as_tensor
 
@@ -23,25 +21,19 @@ class Linear(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, w: Any, b: Any) -> Any:
-        if x.ndim == 2:
-            return matmul2d(x, w.T, b)
         if x.ndim > 2 and x.flags.c_contiguous:  # batch dims folded into rows: one product
-            out = matmul2d(x.reshape(-1, x.shape[-1]), w.T, b)
+            out = fast_matmul(x.reshape(-1, x.shape[-1]), w.T, b)
             return out.reshape(x.shape[:-1] + (w.shape[0],))
-        out = np.matmul(x, w.T)
-        if b is not None:
-            out += b
-        return out
+        return fast_matmul(x, w.T, b)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
         x, w, b = ctx.inputs
         needs_x, needs_w, needs_b = ctx.needs_input_grad
         rows = grad.reshape(-1, grad.shape[-1]) if grad.ndim != 2 else grad
-        dx = None
-        if needs_x:
-            dx = matmul2d(grad, w) if grad.ndim == 2 else grad @ w
-        dw = matmul2d(rows.T, x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if needs_w else None
+        dx = fast_matmul(grad, w) if needs_x else None
+        x_rows = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
+        dw = fast_matmul(rows.T, x_rows) if needs_w else None
         db = rows.sum(axis=0) if needs_b else None
         return dx, dw, db
 

@@ -1,4 +1,4 @@
-"""matmul2d: the same product as np.matmul on every route (outer, transposed, plain), C-ordered;
+"""fast_matmul: the same product as np.matmul on every route (outer, transposed, plain), C-ordered;
 and the gates that use it (Linear, 2-D matmul, conv) keep their gradients on the new routes."""
 
 import numpy as np
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import autograd
 import nn
 import nn.functional as F
-from autograd.ops.gemm import matmul2d, route
+from autograd.ops.gemm import fast_matmul, route
 from tests.nn.gradients import check_gradients
 
 LAYOUTS = ("c", "f", "strided", "transposed")
@@ -41,12 +41,12 @@ def _assert_product(out: np.ndarray, a: np.ndarray, b: np.ndarray, add=None) -> 
        a_layout=st.sampled_from(LAYOUTS), b_layout=st.sampled_from(LAYOUTS),
        dtype=st.sampled_from([np.float32, np.float64]), with_add=st.booleans(),
        seed=st.integers(0, 2**16))
-def test_matmul2d_is_the_matrix_product(m, k, n, a_layout, b_layout, dtype, with_add, seed):
+def test_fast_matmul_is_the_matrix_product(m, k, n, a_layout, b_layout, dtype, with_add, seed):
     rng = np.random.default_rng(seed)
     a = _layout(rng.standard_normal((m, k)).astype(dtype), a_layout)
     b = _layout(rng.standard_normal((k, n)).astype(dtype), b_layout)
     add = rng.standard_normal(n).astype(dtype) if with_add else None
-    _assert_product(matmul2d(a, b, add), a, b, add)
+    _assert_product(fast_matmul(a, b, add), a, b, add)
 
 
 @pytest.mark.parametrize("a_shape, b_shape, expected_route", [
@@ -65,7 +65,7 @@ def test_each_route_gives_the_product(a_shape, b_shape, expected_route, with_add
     a = a.T if expected_route == "transposed, both" else a
     assert route(a, b) == expected_route.split(",")[0]
     add = rng.standard_normal(b.shape[1]).astype(np.float32) if with_add else None
-    _assert_product(matmul2d(a, b, add), a, b, add)
+    _assert_product(fast_matmul(a, b, add), a, b, add)
 
 
 def test_routes_of_the_slow_blas_shapes():
@@ -93,10 +93,10 @@ def test_routes_of_the_slow_blas_shapes():
 
 def test_int_operands_keep_numpy_dtype():
     a, b = np.arange(6).reshape(6, 1), np.arange(4).reshape(1, 4)
-    out = matmul2d(a, b)
+    out = fast_matmul(a, b)
     assert out.dtype == np.matmul(a, b).dtype
     np.testing.assert_array_equal(out, np.matmul(a, b))
-    np.testing.assert_array_equal(matmul2d(a.astype(np.float64), b.astype(np.float64)),
+    np.testing.assert_array_equal(fast_matmul(a.astype(np.float64), b.astype(np.float64)),
                                   np.outer(a, b))  # the outer route is exact
 
 
@@ -109,7 +109,7 @@ def _grads(layer: nn.Module, x: np.ndarray, weights: np.ndarray) -> list:
 
 
 def _float32_matches_float64(layer64: nn.Module, x: np.ndarray) -> None:
-    """The float32 layer (on matmul2d's float32 routes) agrees with the float64 one."""
+    """The float32 layer (on fast_matmul's float32 routes) agrees with the float64 one."""
     layer32 = nn.Linear(layer64.in_features, layer64.out_features)
     layer32.load_state_dict({"weight": layer64.weight.data.astype(np.float32),
                              "bias": layer64.bias.data.astype(np.float32)})
@@ -180,5 +180,5 @@ def test_matmul_gate_gradients(shape_a, shape_b):
 def test_empty_products(m, k, n):
     a, b = np.ones((m, k), np.float32), np.ones((n, k), np.float32).T
     add = np.ones(n, np.float32)
-    _assert_product(matmul2d(a, b), a, b)
-    _assert_product(matmul2d(a, b, add), a, b, add)
+    _assert_product(fast_matmul(a, b), a, b)
+    _assert_product(fast_matmul(a, b, add), a, b, add)
