@@ -15,12 +15,16 @@ from .promotion import floating
 from .reduce import expand_reduced, normalize_dims, reduction_dims
 
 
-def _shifted(a: np.ndarray, axis: Any) -> tuple:
-    """``a - max(a)`` over ``axis`` and the max (non-finite maxima replaced by 0)."""
-    peak = a.max(axis=axis, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
-    if not np.isfinite(peak).all():
-        peak = np.where(np.isfinite(peak), peak, 0)
-    return a - peak, peak
+def _slice_max(a: np.ndarray, axis: Any) -> np.ndarray:
+    """The maximum of each slice along ``axis`` (kept as a dim of 1; zeros for an empty ``a``)."""
+    return a.max(axis=axis, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
+
+
+def log_softmax_values(a: np.ndarray, axis: int) -> np.ndarray:
+    """a - logsumexp(a) along ``axis``, on a raw array, without overflow (the maximum is
+    subtracted first). A slice holding +inf or nan gives nans, as in PyTorch."""
+    shifted = a - _slice_max(a, axis)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 class Softmax(Function):
@@ -28,8 +32,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:
-        shifted, _ = _shifted(a, dim)
-        e = np.exp(shifted)
+        e = np.exp(a - _slice_max(a, dim))  # a slice with +inf or nan: nans, as in PyTorch
         return e / np.sum(e, axis=dim, keepdims=True)
 
     @staticmethod
@@ -45,8 +48,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:
-        shifted, _ = _shifted(a, dim)
-        return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        return log_softmax_values(a, dim)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
@@ -60,7 +62,10 @@ class LogSumExp(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple, keepdim: bool) -> Any:
         ctx.shape = a.shape
-        shifted, peak = _shifted(a, axes)
+        peak = _slice_max(a, axes)
+        if not np.isfinite(peak).all():  # ln(e**inf + ...) = inf, ln(0) = -inf: not nan
+            peak = np.where(np.isfinite(peak), peak, 0)
+        shifted = a - peak
         with np.errstate(divide="ignore"):
             out = np.log(np.sum(np.exp(shifted), axis=axes, keepdims=True)) + peak
         return out if keepdim else np.reshape(out, np.sum(shifted, axis=axes).shape)

@@ -7,6 +7,7 @@ loss[n] = -sum_c q[n, c] log_softmax(x)[n, c], so dx = softmax(x) * sum_c q - q.
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -17,7 +18,7 @@ from autograd.engine import GradMode
 from autograd.node import raw
 from autograd.ops.elementwise import Relu, Sigmoid
 from autograd.ops.pointwise import Softplus
-from autograd.ops.softmax import LogSoftmax
+from autograd.ops.softmax import LogSoftmax, log_softmax_values
 
 from ._common import as_tensor
 
@@ -196,16 +197,25 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
 
 class CrossEntropy(Function):
     """loss[n] = -sum_c q[n, c] log_softmax(x)[n, c] over the class dim 1, times ``scale``
-    and summed when ``scale`` is given (the reduction), per sample otherwise.
+    and summed when ``scale`` is given (the reduction), per sample otherwise. A class whose
+    target q is 0 adds 0, also where its log-probability is -inf (a masked logit).
     dx = g (softmax(x) sum_c q - q),  dq = -g log_softmax(x)."""
 
     name = "cross_entropy"
 
     @staticmethod
     def forward(ctx: Any, x: Any, q: Any, scale: Any) -> Any:
-        logp = LogSoftmax.apply(x, 1)  # raw arrays in, raw out: the op library's stable form
+        logp = log_softmax_values(x, 1)
         ctx.save_for_backward(logp)
-        loss = -(q * logp).sum(axis=1)
+        if scale is not None:
+            total = np.vdot(q, logp)
+            if math.isfinite(total):  # the usual case: one dot product
+                return np.asarray(total * -scale)
+        with np.errstate(invalid="ignore"):
+            terms = q * logp
+        if not np.isfinite(terms).all():  # a class with target 0 adds 0, also when masked
+            terms = np.where(q == 0, 0, terms)
+        loss = -terms.sum(axis=1)
         if scale is None:
             return loss
         return np.asarray(loss.sum() * scale, dtype=loss.dtype)
@@ -245,12 +255,18 @@ def _index_distribution(input: Tensor, indices: np.ndarray, weight: Any, ignore_
     zero for ignored samples; and the mean's divisor sum_{kept} w[t]."""
     classes = input.shape[1]
     if weight is None and not label_smoothing and indices.ndim == 1 and indices.size:
-        low, high = indices.min(), indices.max()
-        if 0 <= low and high < classes and not low <= ignore_index <= high:
-            # the common case, every target valid and kept: q is one-hot, the divisor N
+        # the common case, every target valid and kept: q is one-hot, the divisor N (a
+        # negative ignore_index, the default, cannot be among targets >= 0; a target >= C
+        # fails the assignment and is reported below)
+        low = indices.min()
+        if low >= 0 and (ignore_index < 0 or not low <= ignore_index <= indices.max()):
             q = np.zeros(input.shape, input.dtype)
-            q[np.arange(indices.size), indices] = 1
-            return q, float(indices.size)
+            try:
+                q[np.arange(indices.size), indices] = 1
+            except IndexError:
+                pass
+            else:
+                return q, float(indices.size)
     kept = indices != ignore_index
     safe = np.where(kept, indices, 0)
     bad = kept & ((indices < 0) | (indices >= classes))
@@ -297,7 +313,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
     if input.ndim < 2:
         raise ValueError(f"{op}: expected an input of shape (N, C) or (N, C, d...), got "
                          f"{tuple(input.shape)}")
-    if np.issubdtype(target.dtype, np.floating):
+    if target.dtype.kind == "f":
         if tuple(target.shape) != tuple(input.shape):
             raise ValueError(
                 f"{op}: class-probability targets must have the input's shape "
@@ -310,7 +326,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
             w = np.asarray(raw(weight), input.dtype)
             q = q * w.reshape((1, classes) + (1,) * (input.ndim - 2))
         divisor = float(input.numel() // classes)
-    elif np.issubdtype(target.dtype, np.integer):
+    elif target.dtype.kind in "iu":
         indices = _class_targets(input, target, op)
         q, divisor = _index_distribution(input, indices, weight, ignore_index, label_smoothing,
                                          op)

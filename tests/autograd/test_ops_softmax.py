@@ -80,3 +80,13 @@ def test_logsumexp_of_integer_tensor_gives_the_default_float():
     out = ag.logsumexp(ag.tensor([1, 2]), 0)
     assert out.dtype == np.float32
     np.testing.assert_allclose(float(out), np.log(np.e + np.e ** 2), rtol=1e-6)
+
+
+def test_softmax_of_a_slice_with_inf_or_nan_is_nan_as_in_pytorch():
+    """inf - inf has no value: the whole slice is nan (other slices are unaffected)."""
+    for bad in (np.inf, np.nan):
+        x = ag.tensor([[bad, 1.0, 0.0], [-np.inf, 1.0, 0.0]])
+        with np.errstate(invalid="ignore"):
+            for out in (ag.softmax(x, dim=1), ag.log_softmax(x, dim=1)):
+                assert np.isnan(out.data[0]).all()
+                assert np.isfinite(out.data[1, 1:]).all()

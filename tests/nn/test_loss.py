@@ -196,3 +196,32 @@ def test_cross_entropy_with_plain_targets_matches_the_weighted_form_with_unit_we
             F.cross_entropy(plain, T(t), ignore_index=ignore).backward()
             F.cross_entropy(weighted, T(t), weight=np.ones(4), ignore_index=ignore).backward()
             np.testing.assert_allclose(plain.grad.data, weighted.grad.data, rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_ignores_masked_classes_that_are_not_the_target(reduction):
+    """A -inf logit (a masked class) has probability 0; with class-index targets it adds
+    nothing to the loss (PyTorch picks the target's log-probability), and its gradient is 0."""
+    x = np.array([[0.0, -np.inf, 1.0, 0.5], [2.0, 0.0, -np.inf, -np.inf], [0.3, 0.2, 0.1, 0.0]])
+    t = np.array([2, 0, 3])
+    logits = T(x, requires_grad=True)
+    loss = F.cross_entropy(logits, T(t), reduction=reduction)
+    logp = log_softmax(x)  # exp(-inf) = 0: finite where the class is not masked
+    per_sample = -logp[np.arange(3), t]
+    np.testing.assert_allclose(loss.data, reduce(per_sample, reduction), rtol=1e-12)
+    loss.sum().backward()
+    expected = np.exp(logp)
+    expected[np.arange(3), t] -= 1
+    scale = 1 / 3 if reduction == "mean" else 1.0
+    np.testing.assert_allclose(logits.grad.data, expected * scale, rtol=1e-12, atol=1e-15)
+
+
+def test_cross_entropy_of_an_infinite_or_nan_logit_is_nan():
+    """A row with +inf or nan has no finite softmax: its loss is nan, as in PyTorch."""
+    for bad in (np.inf, np.nan):
+        x = np.array([[bad, 1.0, 0.0], [0.0, 1.0, 2.0]])
+        with np.errstate(invalid="ignore"):
+            per_sample = F.cross_entropy(T(x), T([1, 2]), reduction="none").data
+            mean = F.cross_entropy(T(x), T([1, 2])).item()
+        assert np.isnan(per_sample[0]) and np.isnan(mean)
+        assert per_sample[1] == pytest.approx(-log_softmax(x[1:])[0, 2])

@@ -227,3 +227,29 @@ def test_loss_matches_pytorch(name, build, kind):
     a.sum().backward()
     b.sum().backward()
     np.testing.assert_allclose(mine.grad.data, theirs.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weight, smoothing", [(None, 0.0), ([1.0, 2.0, 3.0], 0.0), (None, 0.1)])
+def test_cross_entropy_with_masked_and_infinite_logits_matches_pytorch(reduction, weight,
+                                                                      smoothing):
+    """-inf logits (masked classes) and +inf / nan logits: the same losses and gradients, nans
+    included."""
+    inf, nan = np.inf, np.nan
+    x = np.array([[0.0, -inf, 1.0], [2.0, 0.0, -inf], [inf, 1.0, 0.0], [nan, 1.0, 0.0],
+                  [-inf, -inf, -inf], [0.5, -0.5, 0.0]])
+    t = np.array([2, 0, 1, 1, 0, 1])
+    for rows in ([0, 1, 5], list(range(6))):  # masked only (finite), and every kind at once
+        mine = autograd.Tensor(x[rows], requires_grad=True)
+        theirs = torch.tensor(x[rows], requires_grad=True)
+        w = None if weight is None else np.array(weight)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            a = nn.functional.cross_entropy(mine, autograd.Tensor(t[rows]), weight=w,
+                                            reduction=reduction, label_smoothing=smoothing)
+            a.sum().backward()
+        b = torch.nn.functional.cross_entropy(theirs, torch.tensor(t[rows]),
+                                              weight=None if w is None else torch.tensor(w),
+                                              reduction=reduction, label_smoothing=smoothing)
+        b.sum().backward()
+        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(mine.grad.data, theirs.grad.numpy(), rtol=1e-10, atol=1e-12)
